@@ -1,0 +1,38 @@
+// Lint and format, as Effect's own repository does: typescript-eslint for correctness and
+// @effect/eslint-plugin's dprint rule for formatting (`pnpm lint-fix` rewrites the tree).
+import * as effectEslint from "@effect/eslint-plugin"
+import tseslint from "typescript-eslint"
+
+export default tseslint.config(
+  {
+    ignores: ["**/dist/**", "**/.tsbuild/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**", "**/CHANGELOG.md"]
+  },
+  ...tseslint.configs.strict,
+  ...effectEslint.configs.dprint,
+  {
+    files: ["**/*.{ts,mts,mjs,js}"],
+    rules: {
+      "@effect/dprint": ["error", {
+        config: {
+          indentWidth: 2,
+          lineWidth: 120,
+          semiColons: "asi",
+          quoteStyle: "alwaysDouble",
+          trailingCommas: "never",
+          "arrowFunction.useParentheses": "force"
+        }
+      }],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }],
+      "no-restricted-imports": ["error", {
+        paths: [{
+          name: "effect",
+          message: "Import Effect modules as namespaces: import * as Effect from \"effect/Effect\""
+        }],
+        patterns: [{ group: ["@effect/schema", "@effect/schema/*"], message: "Schema comes from effect/Schema" }]
+      }]
+    }
+  }
+)

@@ -1,0 +1,170 @@
+/**
+ * The API's exceptions: one `Schema.TaggedError` per exception the spec names, each with the
+ * wire body `{ message?, errorCode? }`. The tag equals the class name, so a program handles one
+ * with `Effect.catchTag("ConflictException", ...)`.
+ *
+ * The classes' own encoding carries `_tag`; the bodies on the wire do not. Use
+ * {@link ApiExceptionFromBody} (or {@link ExceptionBody}) to read and write the wire form.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+const fields = {
+  message: Schema.optionalWith(Schema.String, { exact: true }),
+  errorCode: Schema.optionalWith(Schema.String, { exact: true })
+}
+
+/**
+ * The wire body every exception shares, exactly as the API sends it: no `_tag`, both fields
+ * optional (`null` reads as absent), unknown fields ignored.
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export const ExceptionBody = Schema.Struct({
+  message: Schema.optionalWith(Schema.String, { exact: true, nullable: true }),
+  errorCode: Schema.optionalWith(Schema.String, { exact: true, nullable: true })
+}).annotations({ identifier: "ExceptionBody" })
+
+/**
+ * @since 0.1.0
+ * @category wire
+ */
+export type ExceptionBody = typeof ExceptionBody.Type
+
+/**
+ * The request was malformed or failed validation (HTTP 400).
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export class BadRequestException extends Schema.TaggedError<BadRequestException>()("BadRequestException", fields) {}
+
+/**
+ * The token is missing, invalid or expired (HTTP 401).
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export class UnauthorizedException
+  extends Schema.TaggedError<UnauthorizedException>()("UnauthorizedException", fields)
+{}
+
+/**
+ * The addressed key or user does not exist (HTTP 404).
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export class NotFoundException extends Schema.TaggedError<NotFoundException>()("NotFoundException", fields) {}
+
+/**
+ * The request conflicts with existing state, such as a duplicate key name or user (HTTP 409).
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export class ConflictException extends Schema.TaggedError<ConflictException>()("ConflictException", fields) {}
+
+/**
+ * The caller exceeded the rate limit (HTTP 429).
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export class TooManyRequestsException
+  extends Schema.TaggedError<TooManyRequestsException>()("TooManyRequestsException", fields)
+{}
+
+/**
+ * The API failed while handling the request (HTTP 500).
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export class InternalServerErrorException
+  extends Schema.TaggedError<InternalServerErrorException>()("InternalServerErrorException", fields)
+{}
+
+/**
+ * Any of the API's exceptions.
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export type ApiException =
+  | BadRequestException
+  | UnauthorizedException
+  | NotFoundException
+  | ConflictException
+  | TooManyRequestsException
+  | InternalServerErrorException
+
+/**
+ * Schema of {@link ApiException}, in the classes' own (tagged) encoding.
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export const ApiException: Schema.Union<[
+  typeof BadRequestException,
+  typeof UnauthorizedException,
+  typeof NotFoundException,
+  typeof ConflictException,
+  typeof TooManyRequestsException,
+  typeof InternalServerErrorException
+]> = Schema.Union(
+  BadRequestException,
+  UnauthorizedException,
+  NotFoundException,
+  ConflictException,
+  TooManyRequestsException,
+  InternalServerErrorException
+)
+
+/**
+ * The tag (and class name) of each exception.
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export type ApiExceptionTag = ApiException["_tag"]
+
+/**
+ * A class of one of the API's exceptions.
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export type ApiExceptionClass<E extends ApiException = ApiException> =
+  & Schema.Schema<E, { readonly _tag: E["_tag"] } & ExceptionBody>
+  & { readonly _tag: E["_tag"] }
+
+/**
+ * The wire form of one exception: decodes a body as the API sends it (no `_tag`) into an
+ * instance of `exception`, and encodes an instance back to exactly the wire JSON.
+ *
+ * @example
+ * ```ts
+ * import { ApiExceptionFromBody, ConflictException } from "@katanemo/models"
+ * import * as Schema from "effect/Schema"
+ *
+ * const conflict = Schema.decodeUnknownSync(ApiExceptionFromBody(ConflictException))({
+ *   message: "key ci-bot exists"
+ * })
+ * conflict._tag // "ConflictException"
+ * Schema.encodeSync(ApiExceptionFromBody(ConflictException))(conflict) // { message: "key ci-bot exists" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export const ApiExceptionFromBody = <E extends ApiException>(
+  exception: ApiExceptionClass<E>
+): Schema.Schema<E, Schema.Schema.Encoded<typeof ExceptionBody>> =>
+  Schema.transform(ExceptionBody, exception, {
+    strict: true,
+    decode: (body) => ({ ...body, _tag: exception._tag }),
+    encode: ({ _tag: _, ...body }) => body
+  })

@@ -1,0 +1,31 @@
+/**
+ * Effect Schema models of the Katanemo Identity API: request and response bodies, branded ids
+ * and one tagged error per API exception.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * from "./ClientKey.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./ErrorBody.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./Errors.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./Ids.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./User.js"

@@ -1,0 +1,10 @@
+import * as Schema from "effect/Schema"
+
+/**
+ * An optional property as the wire has it: the key may be absent (or `null`, which
+ * decodes as absent), it never holds `undefined`, and encoding omits it when absent.
+ *
+ * @internal
+ */
+export const optional = <S extends Schema.Schema.All>(schema: S) =>
+  Schema.optionalWith(schema, { exact: true, nullable: true })
