@@ -19,6 +19,8 @@ const config: ViteUserConfig = {
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // The JSON report feeds the one-line summary that `pnpm test` ends with (scripts/test-summary.mjs).
+    reporters: ["default", ["json", { outputFile: ".tsbuild/vitest-results.json" }]],
     sequence: { concurrent: false }
   }
 }

@@ -1,0 +1,45 @@
+// A user's program, compiled and run against the packed tarballs by the pack check. It must
+// type-check under strict settings with the published .d.ts files, and run under plain node.
+import {
+  AccountId,
+  ApiExceptionFromBody,
+  ClientKeyRequest,
+  ClientKeyResponse,
+  ConflictException,
+  type KeyId,
+  UserResponse
+} from "@katanemo/models"
+import { UserRequest } from "@katanemo/models/User"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+
+const check = (condition: boolean, what: string): void => {
+  if (!condition) throw new Error(`consumer check failed: ${what}`)
+}
+
+const request = ClientKeyRequest.make({ clientName: "ci-bot", defaultRoleId: "admin" })
+check(
+  JSON.stringify(Schema.encodeSync(ClientKeyRequest)(request))
+    === "{\"defaultRoleId\":\"admin\",\"clientName\":\"ci-bot\"}",
+  "request encodes to the wire body"
+)
+
+const key = Schema.decodeUnknownSync(ClientKeyResponse)({ clientId: "key-1", clientSecret: "s3cr3t" })
+check(key.clientSecret !== undefined && Redacted.value(key.clientSecret) === "s3cr3t", "secret is readable")
+check(!JSON.stringify(key).includes("s3cr3t") && !String(key).includes("s3cr3t"), "secret never prints")
+
+const user = Schema.decodeUnknownSync(UserResponse)({ accountId: "acme", userId: "ada@acme.example", token: "t" })
+const invite = UserRequest.make({ accountId: AccountId.make("acme"), roles: ["developer"] })
+check(user.accountId === invite.accountId, "ids are branded strings")
+
+// @ts-expect-error an AccountId is not a KeyId: the brands are real in the published types
+const wrongId: KeyId = AccountId.make("acme")
+void wrongId
+
+const program = Effect.fail(Schema.decodeUnknownSync(ApiExceptionFromBody(ConflictException))({ message: "exists" }))
+  .pipe(Effect.catchTag("ConflictException", (e) => Effect.succeed(`handled: ${e.message}`)))
+const handled = Effect.runSync(program)
+check(handled === "handled: exists", "exceptions are caught by tag")
+
+console.log(`consumer ok: ${handled}; key ${key.clientId} ${String(key.clientSecret)}`)

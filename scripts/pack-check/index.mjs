@@ -1,0 +1,109 @@
+// The pack check: proves that what `npm publish` would upload works for a user.
+//
+// For every publishable package under packages/: `pnpm pack`, then publint and
+// @arethetypeswrong/cli on the tarball. Then a fresh project outside the workspace installs the
+// tarballs with plain npm, type-checks `consumer.ts` against them with tsc and runs it with node.
+// Any failing step exits non-zero. Run after `pnpm build` (the root `test` task graph does).
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = path.resolve(here, "../..")
+const bin = (name) => path.join(root, "node_modules", ".bin", name)
+const readJson = (file) => JSON.parse(fs.readFileSync(file, "utf8"))
+
+const step = (title) => console.log(`\n▸ ${title}`)
+const run = (command, args, options = {}) =>
+  execFileSync(command, args, { stdio: "inherit", ...options, env: { ...process.env, ...options.env } })
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "katanemo-pack-check-"))
+const keep = process.env["KATANEMO_KEEP_PACK_CHECK"] === "1"
+
+try {
+  const packages = fs.readdirSync(path.join(root, "packages"))
+    .map((name) => path.join(root, "packages", name))
+    .filter((dir) => fs.existsSync(path.join(dir, "package.json")) && !readJson(path.join(dir, "package.json")).private)
+    .sort()
+
+  const tarballs = []
+  for (const dir of packages) {
+    const manifest = readJson(path.join(dir, "package.json"))
+    if (!fs.existsSync(path.join(dir, "dist", "index.js"))) {
+      throw new Error(`${manifest.name} has no dist/: run \`pnpm build\` first`)
+    }
+    step(`pack ${manifest.name}`)
+    const out = execFileSync("pnpm", ["pack", "--pack-destination", work], { cwd: dir, encoding: "utf8" })
+    const tarball = out.trim().split("\n").map((line) => line.trim()).find((line) => line.endsWith(".tgz"))
+    if (tarball === undefined) throw new Error(`pnpm pack printed no tarball for ${manifest.name}:\n${out}`)
+    const file = path.isAbsolute(tarball) ? tarball : path.join(work, path.basename(tarball))
+    console.log(`  ${path.basename(file)} (${(fs.statSync(file).size / 1024).toFixed(1)} KiB)`)
+    tarballs.push(file)
+
+    step(`publint ${manifest.name}`)
+    run(bin("publint"), ["run", file, "--strict"])
+
+    step(`attw ${manifest.name}`)
+    const subpaths = Object.keys(manifest.exports)
+      .filter((key) => key !== "." && !key.includes("*") && manifest.exports[key] !== null && !key.endsWith(".json"))
+    const modules = fs.readdirSync(path.join(dir, "src")).filter((f) => f.endsWith(".ts") && f !== "index.ts")
+    run(bin("attw"), [
+      file,
+      "--profile",
+      "esm-only",
+      "--no-emoji",
+      "--no-color",
+      "--format",
+      "table-flipped",
+      "--include-entrypoints",
+      ...subpaths,
+      ...modules.map((f) => `./${f.replace(/\.ts$/, "")}`)
+    ])
+  }
+
+  step("install the tarballs into a fresh project with npm")
+  const consumer = path.join(work, "consumer")
+  fs.mkdirSync(consumer)
+  const effectVersion = readJson(path.join(root, "node_modules", "effect", "package.json")).version
+  fs.writeFileSync(
+    path.join(consumer, "package.json"),
+    JSON.stringify({ name: "katanemo-consumer", private: true, type: "module" }, null, 2)
+  )
+  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", `effect@${effectVersion}`, ...tarballs], {
+    cwd: consumer
+  })
+
+  step("type-check the consumer program with tsc")
+  fs.copyFileSync(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"))
+  fs.writeFileSync(
+    path.join(consumer, "tsconfig.json"),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          skipLibCheck: false,
+          types: [],
+          outDir: "out"
+        },
+        files: ["consumer.ts"]
+      },
+      null,
+      2
+    )
+  )
+  run(bin("tsc"), ["-p", "tsconfig.json"], { cwd: consumer })
+
+  step("run the consumer program with node")
+  run(process.execPath, [path.join(consumer, "out", "consumer.js")], { cwd: consumer })
+
+  console.log(`\npack check passed: ${tarballs.length} package(s)`)
+} finally {
+  if (keep) console.log(`(kept ${work})`)
+  else fs.rmSync(work, { recursive: true, force: true })
+}
