@@ -3,6 +3,9 @@
  * wire body `{ message?, errorCode? }`. The tag equals the class name, so a program handles one
  * with `Effect.catchTag("ConflictException", ...)`.
  *
+ * Besides the wire fields, an exception raised by a call carries what the SDK knew of that call
+ * (`operation`, `method`, `path`, `status`, `requestId`); these never go on the wire.
+ *
  * The classes' own encoding carries `_tag`; the bodies on the wire do not. Use
  * {@link ApiExceptionFromBody} (or {@link ExceptionBody}) to read and write the wire form.
  *
@@ -10,10 +13,32 @@
  */
 import * as Schema from "effect/Schema"
 
-const fields = {
-  message: Schema.optionalWith(Schema.String, { exact: true }),
-  errorCode: Schema.optionalWith(Schema.String, { exact: true })
+const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+/**
+ * The fields of every exception: the wire body, then the call it came from.
+ *
+ * @since 0.1.0
+ * @category exceptions
+ */
+export const ApiExceptionFields = {
+  /** The API's message, as sent. */
+  message: optional(Schema.String),
+  /** The API's error code, as sent. */
+  errorCode: optional(Schema.String),
+  /** The operation that failed, such as `createClientKey`. Not on the wire. */
+  operation: optional(Schema.String),
+  /** The HTTP method of the failed request. Not on the wire. */
+  method: optional(Schema.String),
+  /** The path of the failed request, with its parameters percent-encoded. Not on the wire. */
+  path: optional(Schema.String),
+  /** The HTTP status of the response. Not on the wire. */
+  status: optional(Schema.Int),
+  /** The response's request id header, when it had one. Not on the wire. */
+  requestId: optional(Schema.String)
 }
+
+const fields = ApiExceptionFields
 
 /**
  * The wire body every exception shares, exactly as the API sends it: no `_tag`, both fields
@@ -138,12 +163,13 @@ export type ApiExceptionTag = ApiException["_tag"]
  * @category exceptions
  */
 export type ApiExceptionClass<E extends ApiException = ApiException> =
-  & Schema.Schema<E, { readonly _tag: E["_tag"] } & ExceptionBody>
+  & Schema.Schema<E, { readonly _tag: E["_tag"] } & Schema.Struct.Encoded<typeof ApiExceptionFields>>
   & { readonly _tag: E["_tag"] }
 
 /**
  * The wire form of one exception: decodes a body as the API sends it (no `_tag`) into an
- * instance of `exception`, and encodes an instance back to exactly the wire JSON.
+ * instance of `exception`, and encodes an instance back to exactly the wire JSON (`message` and
+ * `errorCode` only: the call's context stays behind).
  *
  * @example
  * ```ts
@@ -166,5 +192,8 @@ export const ApiExceptionFromBody = <E extends ApiException>(
   Schema.transform(ExceptionBody, exception, {
     strict: true,
     decode: (body) => ({ ...body, _tag: exception._tag }),
-    encode: ({ _tag: _, ...body }) => body
+    encode: ({ errorCode, message }) => ({
+      ...(message === undefined ? {} : { message }),
+      ...(errorCode === undefined ? {} : { errorCode })
+    })
   })

@@ -2,19 +2,22 @@ import { assert, describe, it } from "@effect/vitest"
 import {
   ApiException,
   type ApiExceptionClass,
+  type ApiExceptionFields,
   ApiExceptionFromBody,
   BadRequestException,
   ConflictException,
   ErrorBody,
-  type ExceptionBody,
+  ExceptionBody,
   InternalServerErrorException,
   NotFoundException,
   TooManyRequestsException,
   UnauthorizedException
 } from "@katanemo/models"
+import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import { assertRoundTrips } from "./wire.js"
+import { assertRoundTrips, assertWireJson, numRuns } from "./wire.js"
 
 const exceptions = [
   BadRequestException,
@@ -26,7 +29,10 @@ const exceptions = [
 ] as const
 
 const describeException = <E extends ApiException>(
-  exception: ApiExceptionClass<E> & { new(props: ExceptionBody): E; readonly name: string }
+  exception: ApiExceptionClass<E> & {
+    new(props: Schema.Struct.Type<typeof ApiExceptionFields>): E
+    readonly name: string
+  }
 ) =>
   describe(exception._tag, () => {
     const wire = ApiExceptionFromBody(exception)
@@ -55,7 +61,42 @@ const describeException = <E extends ApiException>(
       assert.throws(() => Schema.decodeUnknownSync(wire)({ message: 5 }), /\["message"\]/)
     })
 
-    it("round-trips generated values through the wire form", () => assertRoundTrips(wire))
+    it("round-trips generated wire bodies: decode then encode gives the body back", () =>
+      FastCheck.assert(
+        FastCheck.property(Arbitrary.make(ExceptionBody), (body) => {
+          const encoded = Schema.encodeSync(wire)(Schema.decodeUnknownSync(wire)(body))
+          assertWireJson(encoded)
+          assert.deepStrictEqual(encoded, body)
+        }),
+        { numRuns }
+      ))
+
+    it("encodes generated exceptions to their wire fields only, leaving the call's context behind", () =>
+      FastCheck.assert(
+        FastCheck.property(Arbitrary.make(exception), (error) => {
+          const encoded = Schema.encodeSync(wire)(error)
+          assertWireJson(encoded)
+          assert.deepStrictEqual(Object.keys(encoded).sort(), ["errorCode", "message"].filter((k) => Object.hasOwn(error, k)))
+          const decoded = Schema.decodeUnknownSync(wire)(encoded)
+          assert.strictEqual(decoded.message, error.message)
+          assert.strictEqual(decoded.errorCode, error.errorCode)
+        }),
+        { numRuns }
+      ))
+
+    it("keeps the call's context in its own (tagged) encoding", () => {
+      const error = new exception({ message: "m", operation: "getUser", method: "GET", status: 400, requestId: "r-1" })
+      const own = Schema.encodeSync(exception)(error)
+      assert.deepStrictEqual(own, {
+        _tag: exception._tag,
+        message: "m",
+        operation: "getUser",
+        method: "GET",
+        status: 400,
+        requestId: "r-1"
+      })
+      assert.isTrue(Schema.equivalence(exception)(Schema.decodeUnknownSync(exception)(own), error))
+    })
   })
 
 describe("API exceptions", () => {

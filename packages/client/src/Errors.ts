@@ -1,0 +1,209 @@
+/**
+ * The SDK's own errors, for what is not one of the API's exceptions: bad input caught before
+ * sending, a status the operation does not list, a failed connection, a timeout and a response
+ * that does not decode. Like the API's exceptions (re-exported here from `@katanemo/models`),
+ * each carries the operation, the HTTP method and the path of the call, and never the token.
+ *
+ * @since 0.1.0
+ */
+import type {
+  BadRequestException,
+  ConflictException,
+  InternalServerErrorException,
+  NotFoundException,
+  TooManyRequestsException,
+  UnauthorizedException
+} from "@katanemo/models"
+import { ErrorBody } from "@katanemo/models"
+import * as Schema from "effect/Schema"
+
+const call = {
+  /** The operation, such as `createClientKey`. */
+  operation: Schema.String,
+  /** The HTTP method of the request. */
+  method: Schema.String,
+  /** The request path, with its parameters percent-encoded (the template when they were invalid). */
+  path: Schema.String
+}
+
+const response = {
+  ...call,
+  /** The HTTP status of the response. */
+  status: Schema.Int,
+  /** The response's request id header, when it had one. */
+  requestId: Schema.optionalWith(Schema.String, { exact: true })
+}
+
+const where = (e: { readonly operation: string; readonly method: string; readonly path: string }) =>
+  `${e.method} ${e.path} (${e.operation})`
+
+/**
+ * The input failed validation before anything was sent: an empty id, a missing required field,
+ * a value of the wrong type. `detail` is the schema's report and names the field.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>()("InvalidRequestError", {
+  ...call,
+  detail: Schema.String
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `invalid input for ${this.operation}: ${this.detail}`
+  }
+}
+
+/**
+ * The API answered with a status the operation does not list. `body` is the spec's `default`
+ * body (`{ code, message }`) when the response had that shape, otherwise the response text
+ * (truncated to 2 KiB).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusError>()("UnexpectedStatusError", {
+  ...response,
+  body: Schema.Union(ErrorBody, Schema.String)
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    const detail = typeof this.body === "string" ? this.body : `${this.body.code} ${this.body.message}`
+    return `unexpected status ${this.status} from ${where(this)}${detail === "" ? "" : `: ${detail}`}`
+  }
+}
+
+/**
+ * The request never got an HTTP response: the connection was refused or reset, the host did not
+ * resolve, the response body broke off. `reason` is `ConnectionRefused` when the server cannot
+ * have seen the request (so even a `POST` is safe to retry), `Transport` otherwise.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  ...call,
+  reason: Schema.Literal("ConnectionRefused", "Transport"),
+  detail: Schema.String,
+  cause: Schema.optionalWith(Schema.Defect, { exact: true })
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.reason === "ConnectionRefused" ? "connection refused" : "transport failure"} on ${
+      where(this)
+    }: ${this.detail}`
+  }
+}
+
+/**
+ * The call ran out of time: one attempt exceeded the per-attempt `timeout` (`scope: "attempt"`)
+ * or the call with all its retries exceeded its `deadline` (`scope: "deadline"`). The request in
+ * flight was aborted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TimeoutError extends Schema.TaggedError<TimeoutError>()("TimeoutError", {
+  ...call,
+  scope: Schema.Literal("attempt", "deadline"),
+  timeoutMillis: Schema.Number
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${where(this)} timed out after ${this.timeoutMillis} ms (${this.scope})`
+  }
+}
+
+/**
+ * A successful response whose body is not what the operation returns: not JSON, or JSON of the
+ * wrong shape. `detail` is the parser's report; the body itself is not kept, since it may hold a
+ * secret.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
+  ...response,
+  detail: Schema.String
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `undecodable ${this.status} response from ${where(this)}: ${this.detail}`
+  }
+}
+
+/**
+ * What every operation can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type CommonError =
+  | BadRequestException
+  | UnauthorizedException
+  | ConflictException
+  | TooManyRequestsException
+  | InternalServerErrorException
+  | UnexpectedStatusError
+  | InvalidRequestError
+  | TransportError
+  | TimeoutError
+  | ResponseDecodeError
+
+/**
+ * What an operation that addresses one key or user can fail with: {@link CommonError} plus
+ * `NotFoundException`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type AddressedError = CommonError | NotFoundException
+
+/**
+ * What a raw call (`identity.raw.*`) can fail with: any HTTP response is a success there.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RawError = InvalidRequestError | TransportError | TimeoutError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type CreateClientKeyError = CommonError
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetClientKeyListError = CommonError
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetClientKeyError = AddressedError
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type DeleteClientKeyError = AddressedError
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type CreateUserForAccountError = CommonError
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetUsersForAccountError = CommonError
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetUserError = AddressedError
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type UpdateUserError = AddressedError

@@ -1,0 +1,274 @@
+/**
+ * The Katanemo Identity API as an Effect service: API keys and users of an organization.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import { ClientKeyObject, ClientKeyRequest, ClientKeyResponse, UserRequest, UserResponse } from "@katanemo/models"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import type {
+  CreateClientKeyError,
+  CreateUserForAccountError,
+  DeleteClientKeyError,
+  GetClientKeyError,
+  GetClientKeyListError,
+  GetUserError,
+  GetUsersForAccountError,
+  RawError,
+  UpdateUserError
+} from "./Errors.js"
+import * as IdentityApiConfig from "./IdentityApiConfig.js"
+import { AccountInput, CreateClientKeyInput, CreateUserInput, KeyInput, UpdateUserInput, UserInput } from "./Inputs.js"
+import { endpoint, makeEngine, notFound, segment, unexpectedNotFound } from "./internal/client.js"
+import type { RawResponse } from "./RawResponse.js"
+
+/**
+ * The eight operations, described once: method, path, input, body and success schemas. The live
+ * client runs on these; the in-memory layers validate inputs the same way.
+ *
+ * @since 0.1.0
+ * @category contract
+ */
+export const endpoints = {
+  createClientKey: endpoint({
+    operation: "createClientKey",
+    method: "POST",
+    template: "/org/{accountId}/keys",
+    input: CreateClientKeyInput,
+    path: ({ accountId }) => `/org/${segment(accountId)}/keys`,
+    body: Schema.Struct(ClientKeyRequest.fields),
+    success: ClientKeyResponse,
+    onNotFound: unexpectedNotFound
+  }),
+  getClientKeyList: endpoint({
+    operation: "getClientKeyList",
+    method: "GET",
+    template: "/org/{accountId}/keys",
+    input: AccountInput,
+    path: ({ accountId }) => `/org/${segment(accountId)}/keys`,
+    success: Schema.Array(ClientKeyObject),
+    onNotFound: unexpectedNotFound
+  }),
+  getClientKey: endpoint({
+    operation: "getClientKey",
+    method: "GET",
+    template: "/org/{accountId}/key/{keyId}",
+    input: KeyInput,
+    path: ({ accountId, keyId }) => `/org/${segment(accountId)}/key/${segment(keyId)}`,
+    success: ClientKeyObject,
+    onNotFound: notFound
+  }),
+  deleteClientKey: endpoint({
+    operation: "deleteClientKey",
+    method: "DELETE",
+    template: "/org/{accountId}/key/{keyId}",
+    input: KeyInput,
+    path: ({ accountId, keyId }) => `/org/${segment(accountId)}/key/${segment(keyId)}`,
+    success: Schema.String,
+    onNotFound: notFound
+  }),
+  createUserForAccount: endpoint({
+    operation: "createUserForAccount",
+    method: "POST",
+    template: "/org/{accountId}/user",
+    input: CreateUserInput,
+    path: ({ accountId }) => `/org/${segment(accountId)}/user`,
+    body: Schema.Struct(UserRequest.fields),
+    success: UserResponse,
+    onNotFound: unexpectedNotFound
+  }),
+  getUsersForAccount: endpoint({
+    operation: "getUsersForAccount",
+    method: "GET",
+    template: "/org/{accountId}/user",
+    input: AccountInput,
+    path: ({ accountId }) => `/org/${segment(accountId)}/user`,
+    success: Schema.Array(UserResponse),
+    onNotFound: unexpectedNotFound
+  }),
+  getUser: endpoint({
+    operation: "getUser",
+    method: "GET",
+    template: "/org/{accountId}/user/{userId}",
+    input: UserInput,
+    path: ({ accountId, userId }) => `/org/${segment(accountId)}/user/${segment(userId)}`,
+    success: UserResponse,
+    onNotFound: notFound
+  }),
+  updateUser: endpoint({
+    operation: "updateUser",
+    method: "PUT",
+    template: "/org/{accountId}/user/{userId}",
+    input: UpdateUserInput,
+    path: ({ accountId, userId }) => `/org/${segment(accountId)}/user/${segment(userId)}`,
+    body: Schema.Struct(UserRequest.fields),
+    success: UserResponse,
+    onNotFound: notFound
+  })
+}
+
+/**
+ * The names of the eight operations.
+ *
+ * @since 0.1.0
+ * @category contract
+ */
+export type Operation = keyof typeof endpoints
+
+/**
+ * A raw call: any operation's input, answered with the response as it arrived.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RawCall<In> = (input: In, options?: IdentityApiConfig.CallOptions) => Effect.Effect<RawResponse, RawError>
+
+/**
+ * The service: one method per operation, each taking one object with the path ids and body
+ * fields, plus `raw` for the undecoded responses.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Creates an API key; the answer holds its secret, once. `POST /org/{accountId}/keys` */
+  readonly createClientKey: (
+    input: CreateClientKeyInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<ClientKeyResponse, CreateClientKeyError>
+  /** Lists the account's API keys. `GET /org/{accountId}/keys` */
+  readonly getClientKeyList: (
+    input: AccountInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<ReadonlyArray<ClientKeyObject>, GetClientKeyListError>
+  /** Reads one API key. `GET /org/{accountId}/key/{keyId}` */
+  readonly getClientKey: (
+    input: KeyInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<ClientKeyObject, GetClientKeyError>
+  /** Deletes one API key; answers the API's confirmation text. `DELETE /org/{accountId}/key/{keyId}` */
+  readonly deleteClientKey: (
+    input: KeyInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<string, DeleteClientKeyError>
+  /** Invites a user to the account. `POST /org/{accountId}/user` */
+  readonly createUserForAccount: (
+    input: CreateUserInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<UserResponse, CreateUserForAccountError>
+  /** Lists the account's users. `GET /org/{accountId}/user` */
+  readonly getUsersForAccount: (
+    input: AccountInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<ReadonlyArray<UserResponse>, GetUsersForAccountError>
+  /** Reads one user. `GET /org/{accountId}/user/{userId}` */
+  readonly getUser: (
+    input: UserInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<UserResponse, GetUserError>
+  /** Replaces a user's roles and tags. `PUT /org/{accountId}/user/{userId}` */
+  readonly updateUser: (
+    input: UpdateUserInput,
+    options?: IdentityApiConfig.CallOptions
+  ) => Effect.Effect<UserResponse, UpdateUserError>
+  /**
+   * The same eight operations, answering the response as it arrived (status, headers, body
+   * text) instead of decoding it. Retries and timeouts still apply; no status is an error.
+   */
+  readonly raw: {
+    readonly createClientKey: RawCall<CreateClientKeyInput>
+    readonly getClientKeyList: RawCall<AccountInput>
+    readonly getClientKey: RawCall<KeyInput>
+    readonly deleteClientKey: RawCall<KeyInput>
+    readonly createUserForAccount: RawCall<CreateUserInput>
+    readonly getUsersForAccount: RawCall<AccountInput>
+    readonly getUser: RawCall<UserInput>
+    readonly updateUser: RawCall<UpdateUserInput>
+  }
+}
+
+/**
+ * Builds the live service over the `HttpClient` in context (the app picks fetch, Node or undici).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: IdentityApiConfig.Options = {}): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (http) => {
+    const engine = makeEngine(http, options)
+    return {
+      createClientKey: (input, options) => engine.call(endpoints.createClientKey, input, options),
+      getClientKeyList: (input, options) => engine.call(endpoints.getClientKeyList, input, options),
+      getClientKey: (input, options) => engine.call(endpoints.getClientKey, input, options),
+      deleteClientKey: (input, options) => engine.call(endpoints.deleteClientKey, input, options),
+      createUserForAccount: (input, options) => engine.call(endpoints.createUserForAccount, input, options),
+      getUsersForAccount: (input, options) => engine.call(endpoints.getUsersForAccount, input, options),
+      getUser: (input, options) => engine.call(endpoints.getUser, input, options),
+      updateUser: (input, options) => engine.call(endpoints.updateUser, input, options),
+      raw: {
+        createClientKey: (input, options) => engine.raw(endpoints.createClientKey, input, options),
+        getClientKeyList: (input, options) => engine.raw(endpoints.getClientKeyList, input, options),
+        getClientKey: (input, options) => engine.raw(endpoints.getClientKey, input, options),
+        deleteClientKey: (input, options) => engine.raw(endpoints.deleteClientKey, input, options),
+        createUserForAccount: (input, options) => engine.raw(endpoints.createUserForAccount, input, options),
+        getUsersForAccount: (input, options) => engine.raw(endpoints.getUsersForAccount, input, options),
+        getUser: (input, options) => engine.raw(endpoints.getUser, input, options),
+        updateUser: (input, options) => engine.raw(endpoints.updateUser, input, options)
+      }
+    }
+  })
+
+/**
+ * The live service as a layer, with the given options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: IdentityApiConfig.Options = {}
+): Layer.Layer<IdentityApi, never, HttpClient.HttpClient> => Layer.effect(IdentityApi, make(options))
+
+/**
+ * The live service as a layer, with options read from `Config` (by default the environment:
+ * `KATANEMO_BASE_URL`, `KATANEMO_API_TOKEN`, `KATANEMO_TIMEOUT`, `KATANEMO_MAX_RETRIES`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<IdentityApiConfig.Options> = IdentityApiConfig.fromEnv
+): Layer.Layer<IdentityApi, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(IdentityApi, Effect.flatMap(config, make))
+
+/**
+ * The service's tag: `yield* IdentityApi` in a program, `IdentityApi.layer(...)` or
+ * `IdentityApi.layerConfig()` to provide it.
+ *
+ * @example
+ * ```ts
+ * import { IdentityApi } from "@katanemo/client"
+ * import { AccountId } from "@katanemo/models"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const identity = yield* IdentityApi
+ *   return yield* identity.getClientKeyList({ accountId: AccountId.make("acme") })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class IdentityApi extends Context.Tag("@katanemo/client/IdentityApi")<IdentityApi, Service>() {
+  /** @since 0.1.0 */
+  static readonly make = make
+  /** @since 0.1.0 */
+  static readonly layer = layer
+  /** @since 0.1.0 */
+  static readonly layerConfig = layerConfig
+}

@@ -1,0 +1,340 @@
+/**
+ * The engine under every operation: validate the input, send the request with per-attempt
+ * timeouts, retries and an overall deadline, then turn the response into the decoded model or
+ * the operation's typed error.
+ *
+ * @internal
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import {
+  type ApiException,
+  BadRequestException,
+  ConflictException,
+  ErrorBody,
+  ExceptionBody,
+  InternalServerErrorException,
+  NotFoundException,
+  TooManyRequestsException,
+  UnauthorizedException
+} from "@katanemo/models"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { identity } from "effect/Function"
+import type * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import {
+  type CommonError,
+  InvalidRequestError,
+  type RawError,
+  ResponseDecodeError,
+  TimeoutError,
+  TransportError,
+  UnexpectedStatusError
+} from "../Errors.js"
+import {
+  type CallOptions,
+  defaultBaseUrl,
+  defaultMaxRetries,
+  defaultTimeout,
+  type Options
+} from "../IdentityApiConfig.js"
+import type { RawResponse } from "../RawResponse.js"
+import { backoff, isRetryableStatus, policy, RetryableResponse } from "./retry.js"
+import { version } from "./version.js"
+
+/** The `User-Agent` every request carries. */
+export const userAgent = `katanemo-sdk-ts/${version}`
+
+type Method = "GET" | "POST" | "PUT" | "DELETE"
+
+/** What an error learns of the call it came from. */
+interface Call {
+  readonly operation: string
+  readonly method: Method
+  readonly path: string
+}
+
+/** What an error learns of the response it came from. */
+interface Answer extends Call {
+  readonly status: number
+  readonly requestId?: string
+}
+
+/** One operation of the contract, described once and shared by every call. */
+export interface Endpoint<In, A, NotFound> {
+  readonly operation: string
+  readonly method: Method
+  /** The path with `{name}` parameters, as in the vendor spec. */
+  readonly template: string
+  readonly validate: (input: unknown) => Effect.Effect<In, ParseResult.ParseError>
+  /** The request path from the validated input, each parameter through {@link segment}. */
+  readonly path: (input: In) => string
+  /** The wire body from the validated input; absent for operations without one. */
+  readonly body: ((input: In) => Effect.Effect<unknown, ParseResult.ParseError>) | undefined
+  readonly accountId: (input: In) => string
+  readonly decode: (text: string) => Effect.Effect<A, ParseResult.ParseError>
+  /** What a 404 becomes: `NotFoundException` where the operation lists it. */
+  readonly onNotFound: (answer: Answer, text: string) => NotFound
+}
+
+/** Percent-encodes one path parameter so that it reaches the server as one opaque segment. */
+export const segment = (value: string): string => encodeURIComponent(value)
+
+/** Builds an {@link Endpoint}; its schemas are compiled here, once, not per call. */
+export const endpoint = <In extends { readonly accountId: string }, InI, A, I, NotFound, B = never, BI = never>(
+  options: {
+    readonly operation: string
+    readonly method: Method
+    readonly template: string
+    readonly input: Schema.Schema<In, InI>
+    readonly path: (input: In) => string
+    readonly body?: Schema.Schema<B, BI> | undefined
+    readonly success: Schema.Schema<A, I>
+    readonly onNotFound: (answer: Answer, text: string) => NotFound
+  }
+): Endpoint<In, A, NotFound> => {
+  const encodeBody = options.body === undefined ? undefined : Schema.encodeUnknown(options.body, { errors: "all" })
+  return {
+    operation: options.operation,
+    method: options.method,
+    template: options.template,
+    validate: Schema.validate(options.input, { errors: "all" }),
+    path: options.path,
+    body: encodeBody,
+    accountId: (input) => input.accountId,
+    decode: Schema.decode(Schema.parseJson(options.success)),
+    onNotFound: options.onNotFound
+  }
+}
+
+const truncate = (text: string): string =>
+  text.length > maxErrorText ? `${text.slice(0, maxErrorText)}… (${text.length} characters)` : text
+
+/** Longest stretch of an unexpected body kept in an error. */
+const maxErrorText = 2048
+
+type ExceptionClass<E extends ApiException> = new(props: ConstructorParameters<typeof BadRequestException>[0]) => E
+
+const decodeExceptionBody = Schema.decodeEither(Schema.parseJson(ExceptionBody))
+
+/** The API's exception for a listed status, from its body; a body of another shape becomes the message. */
+const exception = <E extends ApiException>(cls: ExceptionClass<E>, answer: Answer, text: string): E => {
+  const wire = Either.getOrElse(decodeExceptionBody(text), () => (text === "" ? {} : { message: truncate(text) }))
+  return new cls({ ...wire, ...answer })
+}
+
+const decodeErrorBody = Schema.decodeEither(Schema.parseJson(ErrorBody))
+
+const unexpectedStatus = (answer: Answer, text: string): UnexpectedStatusError =>
+  new UnexpectedStatusError({ ...answer, body: Either.getOrElse(decodeErrorBody(text), () => truncate(text)) })
+
+/** A 404 on an operation that lists it. */
+export const notFound = (answer: Answer, text: string): NotFoundException => exception(NotFoundException, answer, text)
+
+/** A 404 on an operation that does not list it. */
+export const unexpectedNotFound = (answer: Answer, text: string): UnexpectedStatusError =>
+  unexpectedStatus(answer, text)
+
+const requestIdHeaders = ["x-request-id", "x-amzn-requestid", "request-id"] as const
+
+const requestIdOf = (headers: Readonly<Record<string, string>>): string | undefined => {
+  for (const name of requestIdHeaders) {
+    const value = headers[name]
+    if (value !== undefined && value !== "") return value
+  }
+  return undefined
+}
+
+/** Whether a transport failure is a refused connection, looking through its causes. */
+const isConnectionRefused = (error: unknown): boolean => {
+  const seen = new Set<unknown>()
+  const queue: Array<unknown> = [error]
+  while (queue.length > 0) {
+    const next = queue.shift()
+    if (typeof next !== "object" || next === null || seen.has(next)) continue
+    seen.add(next)
+    if ("code" in next && next.code === "ECONNREFUSED") return true
+    if ("cause" in next) queue.push(next.cause)
+    if ("errors" in next && Array.isArray(next.errors)) queue.push(...next.errors)
+  }
+  return false
+}
+
+const describe = (error: unknown): string => {
+  const parts: Array<string> = []
+  let next: unknown = error
+  for (let depth = 0; depth < 4 && typeof next === "object" && next !== null; depth++) {
+    if ("message" in next && typeof next.message === "string" && next.message !== "") parts.push(next.message)
+    if ("code" in next && typeof next.code === "string") parts.push(next.code)
+    next = "cause" in next ? next.cause : undefined
+  }
+  return [...new Set(parts)].join(": ") || "request failed"
+}
+
+const transportError = (call: Call, error: HttpClientError.HttpClientError): TransportError =>
+  new TransportError({
+    ...call,
+    reason: isConnectionRefused(error) ? "ConnectionRefused" : "Transport",
+    detail: describe(error.cause ?? error),
+    cause: error.cause ?? error
+  })
+
+/** Turns a final response into the operation's model or its typed error. */
+const interpret = <In, A, NotFound>(
+  endpoint: Endpoint<In, A, NotFound>,
+  call: Call,
+  response: RawResponse
+): Effect.Effect<A, CommonError | NotFound> => {
+  const answer: Answer = response.requestId === undefined
+    ? { ...call, status: response.status }
+    : { ...call, status: response.status, requestId: response.requestId }
+  const { body, status } = response
+  if (status >= 200 && status < 300) {
+    return Effect.mapError(
+      endpoint.decode(body),
+      (error) => new ResponseDecodeError({ ...answer, detail: body === "" ? "empty body" : error.message })
+    )
+  }
+  switch (status) {
+    case 400:
+      return Effect.fail(exception(BadRequestException, answer, body))
+    case 401:
+      return Effect.fail(exception(UnauthorizedException, answer, body))
+    case 404:
+      return Effect.fail(endpoint.onNotFound(answer, body))
+    case 409:
+      return Effect.fail(exception(ConflictException, answer, body))
+    case 429:
+      return Effect.fail(exception(TooManyRequestsException, answer, body))
+    case 500:
+      return Effect.fail(exception(InternalServerErrorException, answer, body))
+    default:
+      return Effect.fail(unexpectedStatus(answer, body))
+  }
+}
+
+/** The client every operation runs on, built once by `IdentityApi.make`. */
+export interface Engine {
+  /** Sends a call and decodes its answer. */
+  readonly call: <In, A, NotFound>(
+    endpoint: Endpoint<In, A, NotFound>,
+    input: unknown,
+    options?: CallOptions
+  ) => Effect.Effect<A, CommonError | NotFound>
+  /** Sends a call and returns the response as it arrived. */
+  readonly raw: <In, A, NotFound>(
+    endpoint: Endpoint<In, A, NotFound>,
+    input: unknown,
+    options?: CallOptions
+  ) => Effect.Effect<RawResponse, RawError>
+}
+
+/** Builds the engine over an `HttpClient`, with the client's options. */
+export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engine => {
+  const baseUrl = String(options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
+  const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
+  const client = (options.transformClient ?? identity)(
+    http.pipe(
+      HttpClient.mapRequest((request) => {
+        const withBase = HttpClientRequest.prependUrl(request, baseUrl).pipe(
+          HttpClientRequest.setHeader("user-agent", userAgent),
+          HttpClientRequest.acceptJson
+        )
+        return token === undefined ? withBase : HttpClientRequest.bearerToken(withBase, token)
+      })
+    )
+  )
+  const clientTimeout = options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
+  const clientDeadline = options.deadline === undefined ? undefined : Duration.decode(options.deadline)
+
+  /** One attempt: send, read the body, within the per-attempt timeout. */
+  const attempt = (call: Call, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
+    client.execute(request).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(response.text, (body): RawResponse => ({
+          status: response.status,
+          headers: response.headers,
+          body,
+          requestId: requestIdOf(response.headers)
+        }))
+      ),
+      Effect.mapError((error) => transportError(call, error)),
+      Effect.timeoutFail({
+        duration: timeout,
+        onTimeout: () => new TimeoutError({ ...call, scope: "attempt", timeoutMillis: Duration.toMillis(timeout) })
+      })
+    )
+
+  /** Validates the input, sends the request with retries and the deadline, in the operation's span. */
+  const send = <In, A, NotFound, B, E>(
+    endpoint: Endpoint<In, A, NotFound>,
+    input: unknown,
+    options: CallOptions | undefined,
+    then: (call: Call, response: RawResponse) => Effect.Effect<B, E>
+  ): Effect.Effect<B, E | RawError> =>
+    Effect.gen(function*() {
+      const valid = yield* Effect.mapError(endpoint.validate(input), (error) =>
+        new InvalidRequestError({
+          operation: endpoint.operation,
+          method: endpoint.method,
+          path: endpoint.template,
+          detail: error.message
+        }))
+      const call: Call = { operation: endpoint.operation, method: endpoint.method, path: endpoint.path(valid) }
+      yield* Effect.annotateCurrentSpan("katanemo.account_id", endpoint.accountId(valid))
+      let request = HttpClientRequest.make(endpoint.method)(call.path)
+      if (endpoint.body !== undefined) {
+        const body = yield* Effect.mapError(endpoint.body(valid), (error) =>
+          new InvalidRequestError({ ...call, detail: error.message }))
+        request = HttpClientRequest.bodyUnsafeJson(request, body)
+      }
+      if (options?.headers !== undefined) {
+        request = HttpClientRequest.setHeaders(request, options.headers)
+      }
+
+      const timeout = options?.timeout === undefined ? clientTimeout : Duration.decode(options.timeout)
+      const base = options?.retrySchedule ?? (options?.maxRetries !== undefined
+        ? backoff(options.maxRetries)
+        : clientSchedule)
+      const schedule = policy(call.method, base, { operation: call.operation, method: call.method, path: call.path })
+
+      const retried = attempt(call, request, timeout).pipe(
+        Effect.filterOrFail(
+          (response) =>
+            !isRetryableStatus(call.method, response.status),
+          (response) => new RetryableResponse(response)
+        ),
+        Effect.retry(schedule),
+        Effect.catchIf(
+          (error): error is RetryableResponse => error instanceof RetryableResponse,
+          (error) => Effect.succeed(error.response)
+        )
+      )
+      const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
+      const response = yield* deadline === undefined ? retried : retried.pipe(
+        Effect.timeoutFail({
+          duration: deadline,
+          onTimeout: () => new TimeoutError({ ...call, scope: "deadline", timeoutMillis: Duration.toMillis(deadline) })
+        })
+      )
+      yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
+      return yield* then(call, response)
+    }).pipe(
+      Effect.withSpan(`IdentityApi.${endpoint.operation}`, {
+        kind: "client",
+        attributes: { "katanemo.operation": endpoint.operation }
+      })
+    )
+
+  const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
+
+  return {
+    call: (endpoint, input, options) =>
+      send(endpoint, input, options, (call, response) => interpret(endpoint, call, response)),
+    raw: (endpoint, input, options) => send(endpoint, input, options, (_, response) => Effect.succeed(response))
+  }
+}

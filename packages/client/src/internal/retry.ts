@@ -1,0 +1,103 @@
+/**
+ * Which failures are retried, how long to wait, and the schedule that drives it.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import type { TimeoutError, TransportError } from "../Errors.js"
+import type { RawResponse } from "../RawResponse.js"
+
+/** A response whose status may be retried, carried through `Effect.retry` as a failure. */
+export class RetryableResponse {
+  readonly _tag = "RetryableResponse"
+  constructor(readonly response: RawResponse) {}
+}
+
+/** What a retry decision looks at. */
+export type RetryInput = TransportError | TimeoutError | RetryableResponse
+
+export const retryableStatuses: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
+
+/**
+ * GET, PUT and DELETE are idempotent: retried on 429, 500, 502, 503, 504, transport failures and
+ * attempt timeouts. POST is retried only when the server cannot have acted on it: a 429, or a
+ * refused connection.
+ */
+export const isRetryableStatus = (method: string, status: number): boolean =>
+  method === "POST" ? status === 429 : retryableStatuses.has(status)
+
+export const isRetryable = (method: string) => (input: RetryInput): boolean => {
+  switch (input._tag) {
+    case "RetryableResponse":
+      return isRetryableStatus(method, input.response.status)
+    case "TransportError":
+      return method !== "POST" || input.reason === "ConnectionRefused"
+    case "TimeoutError":
+      return method !== "POST" && input.scope === "attempt"
+  }
+}
+
+export const maxRetryAfter = Duration.seconds(60)
+
+/**
+ * The wait a `Retry-After` header asks for: delay-seconds or an HTTP date (relative to `now`),
+ * capped at 60 s. An absent or invalid value asks for nothing.
+ */
+export const parseRetryAfter = (value: string | undefined, now: number): Option.Option<Duration.Duration> => {
+  if (value === undefined) return Option.none()
+  const trimmed = value.trim()
+  let millis: number
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    millis = Number(trimmed) * 1000
+  } else {
+    const date = Date.parse(trimmed)
+    if (Number.isNaN(date) || !/[a-z]/i.test(trimmed)) return Option.none()
+    millis = Math.max(0, date - now)
+  }
+  return Number.isFinite(millis) ? Option.some(Duration.min(Duration.millis(millis), maxRetryAfter)) : Option.none()
+}
+
+/** Exponential backoff from 0.5 s, doubling, capped at 8 s, with jitter (×0.75 to ×1). */
+export const backoff = (maxRetries: number): Schedule.Schedule<unknown> =>
+  Schedule.exponential("500 millis", 2).pipe(
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.seconds(8))),
+    Schedule.jitteredWith({ min: 0.75, max: 1 }),
+    Schedule.intersect(Schedule.recurs(maxRetries))
+  )
+
+const retryAfterOf = (input: RetryInput, now: number): Duration.Duration =>
+  input._tag === "RetryableResponse"
+    ? Option.getOrElse(parseRetryAfter(input.response.headers["retry-after"], now), () => Duration.zero)
+    : Duration.zero
+
+/**
+ * The schedule of one call: retries only what `isRetryable` allows, waits the longer of `base`'s
+ * delay and the response's `Retry-After`, and logs each retry at debug level.
+ */
+export const policy = (
+  method: string,
+  base: Schedule.Schedule<unknown>,
+  annotations: Readonly<Record<string, string>>
+): Schedule.Schedule<unknown, RetryInput> =>
+  Schedule.identity<RetryInput>().pipe(
+    Schedule.whileInput(isRetryable(method)),
+    Schedule.addDelayEffect((input) =>
+      Effect.map(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => retryAfterOf(input, now))
+    ),
+    Schedule.intersect(base),
+    Schedule.intersect(Schedule.count),
+    Schedule.modifyDelayEffect(([[input], retry], delay) =>
+      Effect.logDebug("retrying Katanemo API call").pipe(
+        Effect.annotateLogs({
+          ...annotations,
+          attempt: retry + 2,
+          delayMillis: Duration.toMillis(delay),
+          after: input._tag === "RetryableResponse" ? `status ${input.response.status}` : input._tag
+        }),
+        Effect.as(delay)
+      )
+    )
+  )

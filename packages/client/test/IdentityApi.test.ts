@@ -1,0 +1,330 @@
+import { NodeHttpClient } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import {
+  type AddressedError,
+  BadRequestException,
+  ConflictException,
+  IdentityApi,
+  InternalServerErrorException,
+  NotFoundException,
+  type Service,
+  TooManyRequestsException,
+  UnauthorizedException
+} from "@katanemo/client"
+import {
+  AccountId,
+  ApiException,
+  ClientKeyObject,
+  ClientKeyResponse,
+  ErrorBody,
+  KeyId,
+  UserId,
+  UserResponse
+} from "@katanemo/models"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { accountId, keyId, keyWire, setup, untyped, userId, userWire } from "./fixtures.js"
+import * as TestServer from "./TestServer.js"
+
+/** One row per operation: how to call it, what it sends, what a success answer looks like. */
+interface Case {
+  readonly operation: keyof Omit<Service, "raw">
+  readonly method: string
+  readonly path: string
+  readonly requestBody: unknown
+  readonly responseBody: unknown
+  readonly listsNotFound: boolean
+  readonly call: (identity: Service) => Effect.Effect<unknown, AddressedError>
+  /** Calls the operation and checks the decoded answer. */
+  readonly succeeds: (identity: Service) => Effect.Effect<void, AddressedError>
+}
+
+const cases: ReadonlyArray<Case> = [
+  {
+    operation: "createClientKey",
+    method: "POST",
+    path: "/org/acme/keys",
+    requestBody: { defaultRoleId: "admin", clientName: "ci-bot" },
+    responseBody: { clientId: "key-1", clientSecret: "client-secret-value" },
+    listsNotFound: false,
+    call: (identity) => identity.createClientKey({ accountId, clientName: "ci-bot", defaultRoleId: "admin" }),
+    succeeds: (identity) =>
+      Effect.map(identity.createClientKey({ accountId, clientName: "ci-bot", defaultRoleId: "admin" }), (key) => {
+        assert.instanceOf(key, ClientKeyResponse)
+        assert.strictEqual(key.clientId, "key-1")
+        assert.strictEqual(key.clientSecret && Redacted.value(key.clientSecret), "client-secret-value")
+      })
+  },
+  {
+    operation: "getClientKeyList",
+    method: "GET",
+    path: "/org/acme/keys",
+    requestBody: undefined,
+    responseBody: [keyWire, { clientKeyId: "key-2" }],
+    listsNotFound: false,
+    call: (identity) => identity.getClientKeyList({ accountId }),
+    succeeds: (identity) =>
+      Effect.map(identity.getClientKeyList({ accountId }), (keys) => {
+        assert.instanceOf(keys[0], ClientKeyObject)
+        assert.deepStrictEqual(keys.map((key) => key.clientKeyId), [KeyId.make("key-1"), KeyId.make("key-2")])
+      })
+  },
+  {
+    operation: "getClientKey",
+    method: "GET",
+    path: "/org/acme/key/key-1",
+    requestBody: undefined,
+    responseBody: keyWire,
+    listsNotFound: true,
+    call: (identity) => identity.getClientKey({ accountId, keyId }),
+    succeeds: (identity) =>
+      Effect.map(identity.getClientKey({ accountId, keyId }), (key) => {
+        assert.instanceOf(key, ClientKeyObject)
+        assert.deepStrictEqual(key.roles, ["admin"])
+        assert.isTrue(key.isActive)
+      })
+  },
+  {
+    operation: "deleteClientKey",
+    method: "DELETE",
+    path: "/org/acme/key/key-1",
+    requestBody: undefined,
+    responseBody: "key-1 deleted",
+    listsNotFound: true,
+    call: (identity) => identity.deleteClientKey({ accountId, keyId }),
+    succeeds: (identity) =>
+      Effect.map(identity.deleteClientKey({ accountId, keyId }), (text) => assert.strictEqual(text, "key-1 deleted"))
+  },
+  {
+    operation: "createUserForAccount",
+    method: "POST",
+    path: "/org/acme/user",
+    requestBody: { accountId: "acme", userId: "ada@acme.example", roles: ["developer"] },
+    responseBody: { ...userWire, isActive: false },
+    listsNotFound: false,
+    call: (identity) => identity.createUserForAccount({ accountId, userId, roles: ["developer"] }),
+    succeeds: (identity) =>
+      Effect.map(identity.createUserForAccount({ accountId, userId, roles: ["developer"] }), (user) => {
+        assert.instanceOf(user, UserResponse)
+        assert.strictEqual(user.userId, userId)
+        assert.isFalse(user.isActive)
+      })
+  },
+  {
+    operation: "getUsersForAccount",
+    method: "GET",
+    path: "/org/acme/user",
+    requestBody: undefined,
+    responseBody: [userWire, { accountId: "acme", userId: "bob" }],
+    listsNotFound: false,
+    call: (identity) => identity.getUsersForAccount({ accountId }),
+    succeeds: (identity) =>
+      Effect.map(identity.getUsersForAccount({ accountId }), (users) => {
+        assert.deepStrictEqual(users.map((user) => user.userId), [userId, UserId.make("bob")])
+        assert.instanceOf(users[1], UserResponse)
+      })
+  },
+  {
+    operation: "getUser",
+    method: "GET",
+    path: "/org/acme/user/ada%40acme.example",
+    requestBody: undefined,
+    responseBody: userWire,
+    listsNotFound: true,
+    call: (identity) => identity.getUser({ accountId, userId }),
+    succeeds: (identity) =>
+      Effect.map(identity.getUser({ accountId, userId }), (user) => {
+        assert.instanceOf(user, UserResponse)
+        assert.deepStrictEqual(user.tags, { team: ["platform"] })
+        assert.strictEqual(user.token && Redacted.value(user.token), "user-token-secret")
+      })
+  },
+  {
+    operation: "updateUser",
+    method: "PUT",
+    path: "/org/acme/user/ada%40acme.example",
+    requestBody: { accountId: "acme", userId: "ada@acme.example", tags: { team: ["sre"] }, roles: ["admin"] },
+    responseBody: { ...userWire, tags: { team: ["sre"] }, roles: ["admin"] },
+    listsNotFound: true,
+    call: (identity) => identity.updateUser({ accountId, userId, tags: { team: ["sre"] }, roles: ["admin"] }),
+    succeeds: (identity) =>
+      Effect.map(identity.updateUser({ accountId, userId, tags: { team: ["sre"] }, roles: ["admin"] }), (user) => {
+        assert.instanceOf(user, UserResponse)
+        assert.deepStrictEqual(user.roles, ["admin"])
+      })
+  }
+]
+
+const statuses = [
+  { status: 400, tag: "BadRequestException", cls: BadRequestException },
+  { status: 401, tag: "UnauthorizedException", cls: UnauthorizedException },
+  { status: 409, tag: "ConflictException", cls: ConflictException },
+  { status: 429, tag: "TooManyRequestsException", cls: TooManyRequestsException },
+  { status: 500, tag: "InternalServerErrorException", cls: InternalServerErrorException }
+] as const
+
+describe("IdentityApi over HTTP", () => {
+  for (const c of cases) {
+    describe(c.operation, () => {
+      it.scoped("sends the vendor's wire request and decodes the answer", () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, c.responseBody))
+          yield* c.succeeds(identity)
+          const [request] = yield* server.received
+          assert.strictEqual(request?.method, c.method)
+          assert.strictEqual(request?.url, c.path)
+          if (c.requestBody === undefined) {
+            assert.strictEqual(request?.body, "")
+          } else {
+            assert.deepStrictEqual(JSON.parse(request?.body ?? ""), c.requestBody)
+            assert.strictEqual(request?.headers["content-type"], "application/json")
+          }
+          assert.match(request?.headers["user-agent"] ?? "", /^katanemo-sdk-ts\/\d+\.\d+\.\d+/)
+          assert.isUndefined(request?.headers.authorization, "no token configured: no Authorization header")
+        }))
+
+      it.scoped("sends the token as a bearer header", () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, c.responseBody), {
+            token: Redacted.make("tok_live_123")
+          })
+          yield* c.call(identity)
+          const [request] = yield* server.received
+          assert.strictEqual(request?.headers.authorization, "Bearer tok_live_123")
+        }))
+
+      for (const { cls, status, tag } of statuses) {
+        it.scoped(`maps ${status} to ${tag} with the call's context`, () =>
+          Effect.gen(function*() {
+            const { identity } = yield* setup((_, res) =>
+              TestServer.json(res, status, { message: `status ${status}`, errorCode: "E1" }, {
+                "x-request-id": "req-42"
+              }), {
+              maxRetries: 0
+            })
+            const error = yield* Effect.flip(c.call(identity))
+            assert.strictEqual(error._tag, tag)
+            assert.strictEqual(error.constructor, cls)
+            if (!Schema.is(ApiException)(error)) {
+              return assert.fail("not an API exception")
+            }
+            assert.strictEqual(error.message, `status ${status}`)
+            assert.strictEqual(error.errorCode, "E1")
+            assert.strictEqual(error.status, status)
+            assert.strictEqual(error.requestId, "req-42")
+            assert.strictEqual(error.operation, c.operation)
+            assert.strictEqual(error.method, c.method)
+            assert.strictEqual(error.path, c.path)
+          }))
+      }
+
+      it.scoped(`maps 404 to ${c.listsNotFound ? "NotFoundException" : "UnexpectedStatusError"}`, () =>
+        Effect.gen(function*() {
+          const { identity } = yield* setup((_, res) => TestServer.json(res, 404, { message: "no such thing" }))
+          const error = yield* Effect.flip(c.call(identity))
+          if (c.listsNotFound) {
+            assert.instanceOf(error, NotFoundException)
+            assert.strictEqual(error instanceof NotFoundException && error.message, "no such thing")
+          } else {
+            assert.strictEqual(error._tag, "UnexpectedStatusError")
+          }
+        }))
+
+      it.scoped("maps an unlisted status to UnexpectedStatusError with the default body", () =>
+        Effect.gen(function*() {
+          const { identity } = yield* setup((_, res) => TestServer.json(res, 418, { code: 4180, message: "teapot" }))
+          const error = yield* Effect.flip(c.call(identity))
+          if (error._tag !== "UnexpectedStatusError") {
+            return assert.fail(`expected UnexpectedStatusError, got ${error._tag}`)
+          }
+          assert.strictEqual(error.status, 418)
+          assert.instanceOf(error.body, ErrorBody)
+          assert.isTrue(typeof error.body !== "string" && error.body.code === 4180 && error.body.message === "teapot")
+          assert.include(error.message, "418")
+        }))
+
+      it.scoped("keeps a non-JSON error body as text", () =>
+        Effect.gen(function*() {
+          const { identity } = yield* setup((_, res) => TestServer.text(res, 502, "<html>Bad Gateway</html>"), {
+            maxRetries: 0
+          })
+          const error = yield* Effect.flip(c.call(identity))
+          if (error._tag !== "UnexpectedStatusError") {
+            return assert.fail(`expected UnexpectedStatusError, got ${error._tag}`)
+          }
+          assert.strictEqual(error.body, "<html>Bad Gateway</html>")
+          assert.strictEqual(error.status, 502)
+        }))
+
+      it.scoped("reads a non-JSON body of a listed status as the exception's message", () =>
+        Effect.gen(function*() {
+          const { identity } = yield* setup((_, res) => TestServer.text(res, 409, "duplicate"))
+          const error = yield* Effect.flip(c.call(identity))
+          assert.instanceOf(error, ConflictException)
+          assert.strictEqual(error instanceof ConflictException && error.message, "duplicate")
+        }))
+
+      it.scoped("fails with ResponseDecodeError on a malformed success body", () =>
+        Effect.gen(function*() {
+          const { identity } = yield* setup((_, res) => TestServer.text(res, 200, "{ not json"))
+          const error = yield* Effect.flip(c.call(identity))
+          if (error._tag !== "ResponseDecodeError") {
+            return assert.fail(`expected ResponseDecodeError, got ${error._tag}`)
+          }
+          assert.strictEqual(error.status, 200)
+          assert.strictEqual(error.operation, c.operation)
+        }))
+
+      it.scoped("fails with ResponseDecodeError on JSON of the wrong shape", () =>
+        Effect.gen(function*() {
+          const { identity } = yield* setup((_, res) => TestServer.json(res, 200, 42))
+          const error = yield* Effect.flip(c.call(identity))
+          assert.strictEqual(error._tag, "ResponseDecodeError")
+        }))
+    })
+  }
+
+  describe("path parameters", () => {
+    for (const id of ["a/../b", "ü ?#%", "x y/z?q=1#frag", "%2F", "a\\b"]) {
+      it.scoped(`${JSON.stringify(id)} reaches the server as one opaque segment`, () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, userWire))
+          yield* identity.getUser({ accountId: AccountId.make(id), userId })
+          const [request] = yield* server.received
+          const segments = (request?.url ?? "").split("/")
+          assert.strictEqual(segments.length, 5)
+          assert.strictEqual(decodeURIComponent(segments[2] ?? ""), id)
+          assert.strictEqual(segments[3], "user")
+        }))
+    }
+
+    it.effect("rejects ids that URLs would resolve (. and ..) before sending", () =>
+      Effect.gen(function*() {
+        const identity = yield* IdentityApi.make({ baseUrl: "http://127.0.0.1:9" })
+        for (const id of [".", ".."]) {
+          const error = yield* Effect.flip(identity.getUser({ accountId: AccountId.make(id), userId }))
+          assert.strictEqual(error._tag, "InvalidRequestError")
+          assert.include(error.message, "accountId")
+        }
+      }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+  })
+
+  describe("bad input", () => {
+    it.effect("fails with InvalidRequestError naming the field, and sends nothing", () =>
+      Effect.gen(function*() {
+        const identity = yield* IdentityApi.make({ baseUrl: "http://127.0.0.1:9" })
+        const error = yield* Effect.flip(
+          identity.createClientKey({ accountId, clientName: "", defaultRoleId: "admin" })
+        )
+        assert.strictEqual(error._tag, "InvalidRequestError")
+        assert.include(error.message, "clientName")
+        const missing = yield* Effect.either(
+          identity.createUserForAccount(untyped({ userId: "ada" }))
+        )
+        assert.isTrue(Either.isLeft(missing) && missing.left._tag === "InvalidRequestError")
+        assert.include(Either.isLeft(missing) ? missing.left.message : "", "accountId")
+      }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+  })
+})

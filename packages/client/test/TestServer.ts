@@ -1,0 +1,101 @@
+/**
+ * A real HTTP server on 127.0.0.1 with scripted behaviour, for testing the live client over real
+ * sockets. Each test scripts its answers; the server records every request it receives.
+ */
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as FiberId from "effect/FiberId"
+import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+
+/** A request as the server saw it. */
+export interface Received {
+  readonly method: string
+  /** The raw request target, exactly as sent (percent-encoding intact). */
+  readonly url: string
+  readonly headers: Http.IncomingHttpHeaders
+  readonly body: string
+}
+
+/** Answers the `n`th request (from 1). Write to `response` directly for unusual behaviour. */
+export type Script = (request: Received, response: Http.ServerResponse, n: number) => void
+
+export interface TestServer {
+  readonly url: string
+  readonly received: Effect.Effect<ReadonlyArray<Received>>
+  /** Waits until the server has received at least `n` requests. */
+  readonly awaitRequests: (n: number) => Effect.Effect<void>
+  /** Waits until the connection of the `n`th request has closed. */
+  readonly awaitClosed: (n: number) => Effect.Effect<void>
+}
+
+/** Answers with a JSON body. */
+export const json = (
+  response: Http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Http.OutgoingHttpHeaders = {}
+) => {
+  response.writeHead(status, { "content-type": "application/json", ...headers })
+  response.end(JSON.stringify(body))
+}
+
+/** Answers with a text body. */
+export const text = (
+  response: Http.ServerResponse,
+  status: number,
+  body: string,
+  headers: Http.OutgoingHttpHeaders = {}
+) => {
+  response.writeHead(status, { "content-type": "text/plain", ...headers })
+  response.end(body)
+}
+
+/** Starts a server for the scope of a test. */
+export const make = (script: Script): Effect.Effect<TestServer, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const received = yield* Ref.make<ReadonlyArray<Received>>([])
+    const arrivals: Array<Deferred.Deferred<void>> = []
+    const closures: Array<Deferred.Deferred<void>> = []
+    const slot = (list: Array<Deferred.Deferred<void>>, n: number) => {
+      while (list.length < n) list.push(Deferred.unsafeMake<void>(FiberId.none))
+      return list[n - 1]!
+    }
+    let count = 0
+    const server = Http.createServer((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        const n = ++count
+        const entry: Received = {
+          method: request.method ?? "",
+          url: request.url ?? "",
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString("utf8")
+        }
+        Effect.runSync(Ref.update(received, (all) => [...all, entry]))
+        response.on("close", () => Deferred.unsafeDone(slot(closures, n), Effect.void))
+        Deferred.unsafeDone(slot(arrivals, n), Effect.void)
+        script(entry, response, n)
+      })
+    })
+    yield* Effect.acquireRelease(
+      Effect.async<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        })
+    )
+    const address = server.address()
+    if (address === null || typeof address === "string") return yield* Effect.die("the test server has no port")
+    return {
+      url: `http://127.0.0.1:${address.port}`,
+      received: Ref.get(received),
+      awaitRequests: (n) => Effect.suspend(() => Deferred.await(slot(arrivals, n))),
+      awaitClosed: (n) => Effect.suspend(() => Deferred.await(slot(closures, n)))
+    }
+  })
