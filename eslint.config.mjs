@@ -23,6 +23,8 @@ export default tseslint.config(
         }
       }],
       "@typescript-eslint/no-explicit-any": "error",
+      // Effect's types take void as an argument everywhere: Effect<void>, Deferred<void>, async<void>.
+      "@typescript-eslint/no-invalid-void-type": "off",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }],

@@ -58,9 +58,12 @@ export const make = (script: Script): Effect.Effect<TestServer, never, Scope.Sco
     const received = yield* Ref.make<ReadonlyArray<Received>>([])
     const arrivals: Array<Deferred.Deferred<void>> = []
     const closures: Array<Deferred.Deferred<void>> = []
-    const slot = (list: Array<Deferred.Deferred<void>>, n: number) => {
-      while (list.length < n) list.push(Deferred.unsafeMake<void>(FiberId.none))
-      return list[n - 1]!
+    const slot = (list: Array<Deferred.Deferred<void>>, n: number): Deferred.Deferred<void> => {
+      for (;;) {
+        const deferred = list[n - 1]
+        if (deferred !== undefined) return deferred
+        list.push(Deferred.unsafeMake<void>(FiberId.none))
+      }
     }
     let count = 0
     const server = Http.createServer((request, response) => {
