@@ -118,15 +118,17 @@ export const parseDuration = (text: string): Option.Option<Duration.Duration> =>
   return Duration.decodeUnknown(trimmed).pipe(Option.filter(Duration.isFinite))
 }
 
+const positive = (duration: Duration.Duration): boolean => Duration.greaterThan(duration, Duration.zero)
+
 const duration = (name: string): Config.Config<Duration.Duration> =>
   Config.string(name).pipe(
     Config.mapOrFail((text) =>
-      Option.match(parseDuration(text), {
+      Option.match(Option.filter(parseDuration(text), positive), {
         onNone: () =>
           Either.left(
             ConfigError.InvalidData(
               [],
-              `Expected a duration such as 30, 30s, 500ms or "30 seconds", got ${JSON.stringify(text)}`
+              `Expected a positive duration such as 30, 30s, 500ms or "30 seconds", got ${JSON.stringify(text)}`
             )
           ),
         onSome: Either.right

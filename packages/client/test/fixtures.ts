@@ -42,20 +42,35 @@ export const setup = (script: TestServer.Script, options: Options = {}) =>
     return { server, identity }
   })
 
-/** Waits (in real time) until a fiber sleeps on the TestClock, and answers how long its sleep is. */
-export const nextSleep: Effect.Effect<Duration.Duration> = Effect.gen(function*() {
-  for (;;) {
-    const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
-    if (sleeps.length > 0) {
+/**
+ * Waits (in real time) until a fiber sleeps on the TestClock for less than `under`, and answers
+ * how long that sleep is. Sleeps of `under` or more (an attempt's timeout watch) are ignored.
+ */
+export const nextSleep = (under: Duration.DurationInput = Duration.infinity): Effect.Effect<Duration.Duration> =>
+  Effect.gen(function*() {
+    const limit = Duration.toMillis(under)
+    for (;;) {
       const now = yield* TestClock.currentTimeMillis
-      return Duration.millis(Math.min(...sleeps) - now)
+      const waits = Chunk.toReadonlyArray(yield* TestClock.sleeps()).map((at) => at - now).filter((ms) => ms < limit)
+      if (waits.length > 0) return Duration.millis(Math.min(...waits))
+      yield* TestServices.provideLive(Effect.sleep("2 millis"))
     }
-    yield* TestServices.provideLive(Effect.sleep("2 millis"))
-  }
-})
+  })
 
-/** Lets the next pending sleep elapse, and answers how long it was. */
-export const elapseNextSleep: Effect.Effect<Duration.Duration> = Effect.tap(nextSleep, (d) => TestClock.adjust(d))
+/** Lets the next pending sleep (of any length) elapse, and answers how long it was. */
+export const elapseNextSleep: Effect.Effect<Duration.Duration> = Effect.tap(nextSleep(), (d) => TestClock.adjust(d))
+
+/** The attempt timeout retry tests run with, far beyond any retry wait (at most 60 s). */
+export const longTimeout = Duration.hours(1)
+
+/**
+ * Lets the next retry wait elapse, and answers how long it was: ignores the attempt's timeout
+ * watch, which is `longTimeout` in retry tests.
+ */
+export const elapseRetryWait: Effect.Effect<Duration.Duration> = Effect.tap(
+  nextSleep(longTimeout),
+  (d) => TestClock.adjust(d)
+)
 
 /**
  * Input as an untyped (JavaScript) caller might pass it, to test runtime validation. The one

@@ -76,7 +76,10 @@ const describeException = <E extends ApiException>(
         FastCheck.property(Arbitrary.make(exception), (error) => {
           const encoded = Schema.encodeSync(wire)(error)
           assertWireJson(encoded)
-          assert.deepStrictEqual(Object.keys(encoded).sort(), ["errorCode", "message"].filter((k) => Object.hasOwn(error, k)))
+          assert.deepStrictEqual(
+            Object.keys(encoded).sort(),
+            ["errorCode", "message"].filter((k) => Object.hasOwn(error, k))
+          )
           const decoded = Schema.decodeUnknownSync(wire)(encoded)
           assert.strictEqual(decoded.message, error.message)
           assert.strictEqual(decoded.errorCode, error.errorCode)

@@ -1,0 +1,88 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Inspectable from "effect/Inspectable"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Redacted from "effect/Redacted"
+import * as Tracer from "effect/Tracer"
+import { accountId, elapseRetryWait, longTimeout, setup, userId, userWire } from "./fixtures.js"
+import * as TestServer from "./TestServer.js"
+
+const token = "tok_SECRET_never_printed"
+
+/** Runs `effect` with a tracer that records every span it starts (on top of the default tracer). */
+const recordingSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.tracerWith((base) => {
+    const spans: Array<Tracer.Span> = []
+    const tracer = Tracer.make({
+      span: (...args) => {
+        const span = base.span(...args)
+        spans.push(span)
+        return span
+      },
+      context: (f, fiber) => base.context(f, fiber)
+    })
+    return Effect.map(Effect.withTracer(effect, tracer), () => spans)
+  })
+
+const attributes = (span: Tracer.Span | undefined) => Object.fromEntries(span?.attributes ?? [])
+
+describe("observability", () => {
+  it.scoped("each operation runs in a span IdentityApi.<operation> with the account and the status", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => TestServer.json(res, 200, userWire), {
+        token: Redacted.make(token)
+      })
+      const spans = yield* recordingSpans(identity.getUser({ accountId, userId }))
+      const span = spans.find((s) => s.name === "IdentityApi.getUser")
+      assert.isDefined(span)
+      assert.strictEqual(span?.kind, "client")
+      assert.deepInclude(attributes(span), { "katanemo.account_id": "acme", "http.response.status_code": 200 })
+      const http = spans.find((s) => s.name.startsWith("http.client"))
+      assert.isDefined(http, "the HttpClient's own span is a child")
+      assert.strictEqual(http?.attributes.get("http.request.header.authorization"), "<redacted>")
+      for (const s of spans) assert.notInclude(JSON.stringify(Inspectable.toJSON(attributes(s))), token)
+    }))
+
+  it.scoped("a failing call's span carries its status too", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => TestServer.json(res, 409, { message: "exists" }))
+      const spans = yield* recordingSpans(Effect.either(identity.createClientKey({
+        accountId,
+        clientName: "ci-bot",
+        defaultRoleId: "admin"
+      })))
+      const span = spans.find((s) => s.name === "IdentityApi.createClientKey")
+      assert.deepInclude(attributes(span), { "http.response.status_code": 409 })
+      assert.strictEqual(span?.status._tag, "Ended")
+    }))
+
+  it.scoped("debug logs and errors never carry the token", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make((options) => lines.push(Inspectable.format(options)))
+      )
+      const { identity, server } = yield* setup(
+        (_, res, n) => n === 1 ? TestServer.json(res, 503, {}) : TestServer.json(res, 401, { message: "bad token" }),
+        { token: Redacted.make(token), timeout: longTimeout }
+      )
+      const fiber = yield* Effect.fork(
+        Effect.flip(identity.getUser({ accountId, userId })).pipe(
+          Effect.tap((error) => Effect.logError("call failed", error)),
+          Effect.provide(capture),
+          Logger.withMinimumLogLevel(LogLevel.Debug)
+        )
+      )
+      yield* server.awaitRequests(1)
+      yield* elapseRetryWait
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error._tag, "UnauthorizedException")
+      assert.isAtLeast(lines.length, 2)
+      for (const text of [...lines, String(error), JSON.stringify(error), Inspectable.format(error), error.message]) {
+        assert.notInclude(text, token)
+      }
+    }))
+})

@@ -1,0 +1,70 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as fs from "node:fs"
+import { isRetryableStatus, parseRetryAfter } from "../src/internal/retry.js"
+import { version } from "../src/internal/version.js"
+
+describe("parseRetryAfter", () => {
+  const now = Date.UTC(2026, 10, 28, 12, 0, 0)
+  const ms = (value: string | undefined) => Option.map(parseRetryAfter(value, now), Duration.toMillis)
+
+  it("reads delay-seconds", () => {
+    assert.deepStrictEqual(ms("0"), Option.some(0))
+    assert.deepStrictEqual(ms("12"), Option.some(12_000))
+    assert.deepStrictEqual(ms(" 1.5 "), Option.some(1500))
+  })
+
+  it("reads an HTTP date relative to now; a past date means no wait", () => {
+    assert.deepStrictEqual(ms("Sat, 28 Nov 2026 12:00:30 GMT"), Option.some(30_000))
+    assert.deepStrictEqual(ms("Sat, 28 Nov 2026 11:00:00 GMT"), Option.some(0))
+  })
+
+  it("caps at 60 seconds", () => {
+    assert.deepStrictEqual(ms("86400"), Option.some(60_000))
+    assert.deepStrictEqual(ms("Sun, 29 Nov 2026 12:00:00 GMT"), Option.some(60_000))
+  })
+
+  it("ignores what is neither", () => {
+    for (const value of [undefined, "", "soon", "-1", "1e3", "Infinity", "12abc", "2026"]) {
+      assert.deepStrictEqual(ms(value), Option.none(), String(value))
+    }
+  })
+})
+
+describe("retryable statuses", () => {
+  it("idempotent methods retry 429 and 5xx gateway errors; POST only 429", () => {
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      assert.deepStrictEqual([429, 500, 502, 503, 504].map((s) => isRetryableStatus(method, s)), [
+        true,
+        true,
+        true,
+        true,
+        true
+      ])
+      assert.deepStrictEqual([400, 401, 404, 409, 501].map((s) => isRetryableStatus(method, s)), [
+        false,
+        false,
+        false,
+        false,
+        false
+      ])
+    }
+    assert.deepStrictEqual([429, 500, 502, 503, 504].map((s) => isRetryableStatus("POST", s)), [
+      true,
+      false,
+      false,
+      false,
+      false
+    ])
+  })
+})
+
+describe("version", () => {
+  it("matches package.json (the User-Agent sends it)", () => {
+    const manifest: { readonly version: string } = JSON.parse(
+      fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")
+    )
+    assert.strictEqual(version, manifest.version)
+  })
+})

@@ -1,0 +1,76 @@
+/**
+ * Type-level tests: each method's error channel is exactly its modelled exceptions plus the
+ * SDK's own errors. These assertions are checked by `tsc` (pnpm check); vitest runs them too.
+ */
+import { describe, expectTypeOf, it } from "@effect/vitest"
+import type {
+  BadRequestException,
+  ConflictException,
+  InternalServerErrorException,
+  InvalidRequestError,
+  NotFoundException,
+  RawError,
+  RawResponse,
+  ResponseDecodeError,
+  Service,
+  TimeoutError,
+  TooManyRequestsException,
+  TransportError,
+  UnauthorizedException,
+  UnexpectedStatusError
+} from "@katanemo/client"
+import type { ClientKeyObject, ClientKeyResponse, UserResponse } from "@katanemo/models"
+import type * as Effect from "effect/Effect"
+
+type ErrorOf<K extends keyof Omit<Service, "raw">> = Effect.Effect.Error<ReturnType<Service[K]>>
+type SuccessOf<K extends keyof Omit<Service, "raw">> = Effect.Effect.Success<ReturnType<Service[K]>>
+
+type Common =
+  | BadRequestException
+  | UnauthorizedException
+  | ConflictException
+  | TooManyRequestsException
+  | InternalServerErrorException
+  | UnexpectedStatusError
+  | InvalidRequestError
+  | TransportError
+  | TimeoutError
+  | ResponseDecodeError
+
+describe("error channels", () => {
+  it("operations on a collection fail with the common errors, without NotFoundException", () => {
+    expectTypeOf<ErrorOf<"createClientKey">>().toEqualTypeOf<Common>()
+    expectTypeOf<ErrorOf<"getClientKeyList">>().toEqualTypeOf<Common>()
+    expectTypeOf<ErrorOf<"createUserForAccount">>().toEqualTypeOf<Common>()
+    expectTypeOf<ErrorOf<"getUsersForAccount">>().toEqualTypeOf<Common>()
+  })
+
+  it("operations on one key or user add NotFoundException", () => {
+    expectTypeOf<ErrorOf<"getClientKey">>().toEqualTypeOf<Common | NotFoundException>()
+    expectTypeOf<ErrorOf<"deleteClientKey">>().toEqualTypeOf<Common | NotFoundException>()
+    expectTypeOf<ErrorOf<"getUser">>().toEqualTypeOf<Common | NotFoundException>()
+    expectTypeOf<ErrorOf<"updateUser">>().toEqualTypeOf<Common | NotFoundException>()
+  })
+
+  it("raw calls fail only before an answer arrives", () => {
+    expectTypeOf<Effect.Effect.Error<ReturnType<Service["raw"]["getUser"]>>>().toEqualTypeOf<RawError>()
+    expectTypeOf<RawError>().toEqualTypeOf<InvalidRequestError | TransportError | TimeoutError>()
+    expectTypeOf<Effect.Effect.Success<ReturnType<Service["raw"]["getUser"]>>>().toEqualTypeOf<RawResponse>()
+  })
+
+  it("successes are the decoded models", () => {
+    expectTypeOf<SuccessOf<"createClientKey">>().toEqualTypeOf<ClientKeyResponse>()
+    expectTypeOf<SuccessOf<"getClientKeyList">>().toEqualTypeOf<ReadonlyArray<ClientKeyObject>>()
+    expectTypeOf<SuccessOf<"getClientKey">>().toEqualTypeOf<ClientKeyObject>()
+    expectTypeOf<SuccessOf<"deleteClientKey">>().toEqualTypeOf<string>()
+    expectTypeOf<SuccessOf<"createUserForAccount">>().toEqualTypeOf<UserResponse>()
+    expectTypeOf<SuccessOf<"getUsersForAccount">>().toEqualTypeOf<ReadonlyArray<UserResponse>>()
+    expectTypeOf<SuccessOf<"getUser">>().toEqualTypeOf<UserResponse>()
+    expectTypeOf<SuccessOf<"updateUser">>().toEqualTypeOf<UserResponse>()
+  })
+
+  it("each error can be caught by its tag, leaving the rest", () => {
+    type AfterCatch = Exclude<ErrorOf<"getUser">, { readonly _tag: "NotFoundException" | "ConflictException" }>
+    expectTypeOf<AfterCatch>().toEqualTypeOf<Exclude<Common, ConflictException>>()
+  })
+})
