@@ -1,5 +1,7 @@
 // A user's program, compiled and run against the packed tarballs by the pack check. It must
 // type-check under strict settings with the published .d.ts files, and run under plain node.
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { IdentityApi } from "@katanemo/client"
 import {
   AccountId,
   ApiExceptionFromBody,
@@ -13,6 +15,7 @@ import { UserRequest } from "@katanemo/models/User"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as http from "node:http"
 
 const check = (condition: boolean, what: string): void => {
   if (!condition) throw new Error(`consumer check failed: ${what}`)
@@ -43,3 +46,36 @@ const handled = Effect.runSync(program)
 check(handled === "handled: exists", "exceptions are caught by tag")
 
 console.log(`consumer ok: ${handled}; key ${key.clientId} ${String(key.clientSecret)}`)
+
+// @katanemo/client: a live call over fetch against a local server, typed errors by tag.
+const server = http.createServer((request, response) => {
+  if (request.url === "/org/acme/keys" && request.method === "GET") {
+    response.writeHead(200, { "content-type": "application/json" })
+    response.end(JSON.stringify([{ clientKeyId: "key-1", clientName: "ci-bot", isActive: true }]))
+  } else {
+    response.writeHead(409, { "content-type": "application/json" })
+    response.end(JSON.stringify({ message: "exists" }))
+  }
+})
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+const address = server.address()
+const port = typeof address === "object" && address !== null ? address.port : 0
+
+const calls = Effect.gen(function*() {
+  const identity = yield* IdentityApi
+  const keys = yield* identity.getClientKeyList({ accountId: AccountId.make("acme") })
+  const conflict = yield* identity.createClientKey({
+    accountId: AccountId.make("acme"),
+    clientName: "ci-bot",
+    defaultRoleId: "admin"
+  }).pipe(Effect.catchTag("ConflictException", (e) => Effect.succeed(`${e._tag} ${e.status}: ${e.message}`)))
+  return { keys, conflict }
+}).pipe(
+  Effect.provide(IdentityApi.layer({ baseUrl: `http://127.0.0.1:${port}`, token: Redacted.make("t") })),
+  Effect.provide(FetchHttpClient.layer)
+)
+const { conflict, keys } = await Effect.runPromise(calls)
+server.close()
+check(keys.length === 1 && keys[0]?.clientKeyId === "key-1", "the client lists keys")
+check(conflict === "ConflictException 409: exists", "the client maps 409 to ConflictException")
+console.log(`client ok: ${keys.length} key, ${conflict}`)

@@ -66,12 +66,22 @@ try {
   step("install the tarballs into a fresh project with npm")
   const consumer = path.join(work, "consumer")
   fs.mkdirSync(consumer)
-  const effectVersion = readJson(path.join(root, "node_modules", "effect", "package.json")).version
+  // Peer dependencies at the versions the workspace tests against.
+  const peer = (name) =>
+    `${name}@${readJson(path.join(root, "packages", "client", "node_modules", name, "package.json")).version}`
   fs.writeFileSync(
     path.join(consumer, "package.json"),
     JSON.stringify({ name: "katanemo-consumer", private: true, type: "module" }, null, 2)
   )
-  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", `effect@${effectVersion}`, ...tarballs], {
+  run("npm", [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    peer("effect"),
+    peer("@effect/platform"),
+    ...tarballs
+  ], {
     cwd: consumer
   })
 
@@ -88,7 +98,8 @@ try {
           strict: true,
           exactOptionalPropertyTypes: true,
           skipLibCheck: false,
-          types: [],
+          types: ["node"],
+          typeRoots: [path.join(root, "node_modules", "@types")],
           outDir: "out"
         },
         files: ["consumer.ts"]

@@ -21,14 +21,37 @@ import {
   UserId,
   UserResponse
 } from "@katanemo/models"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { accountId, keyId, keyWire, setup, untyped, userId, userWire } from "./fixtures.js"
+import {
+  accountId,
+  elapseNextSleep,
+  elapseRetryWait,
+  keyId,
+  keyWire,
+  longTimeout,
+  setup,
+  untyped,
+  userId,
+  userWire
+} from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 /** One row per operation: how to call it, what it sends, what a success answer looks like. */
+/** The ids a call addresses. */
+interface Ids {
+  readonly accountId: AccountId
+  readonly keyId: KeyId
+  readonly userId: UserId
+}
+
+const defaultIds: Ids = { accountId, keyId, userId }
+
 interface Case {
   readonly operation: keyof Omit<Service, "raw">
   readonly method: string
@@ -36,7 +59,7 @@ interface Case {
   readonly requestBody: unknown
   readonly responseBody: unknown
   readonly listsNotFound: boolean
-  readonly call: (identity: Service) => Effect.Effect<unknown, AddressedError>
+  readonly call: (identity: Service, ids?: Ids) => Effect.Effect<unknown, AddressedError>
   /** Calls the operation and checks the decoded answer. */
   readonly succeeds: (identity: Service) => Effect.Effect<void, AddressedError>
 }
@@ -49,7 +72,8 @@ const cases: ReadonlyArray<Case> = [
     requestBody: { defaultRoleId: "admin", clientName: "ci-bot" },
     responseBody: { clientId: "key-1", clientSecret: "client-secret-value" },
     listsNotFound: false,
-    call: (identity) => identity.createClientKey({ accountId, clientName: "ci-bot", defaultRoleId: "admin" }),
+    call: (identity, ids = defaultIds) =>
+      identity.createClientKey({ accountId: ids.accountId, clientName: "ci-bot", defaultRoleId: "admin" }),
     succeeds: (identity) =>
       Effect.map(identity.createClientKey({ accountId, clientName: "ci-bot", defaultRoleId: "admin" }), (key) => {
         assert.instanceOf(key, ClientKeyResponse)
@@ -64,7 +88,7 @@ const cases: ReadonlyArray<Case> = [
     requestBody: undefined,
     responseBody: [keyWire, { clientKeyId: "key-2" }],
     listsNotFound: false,
-    call: (identity) => identity.getClientKeyList({ accountId }),
+    call: (identity, ids = defaultIds) => identity.getClientKeyList({ accountId: ids.accountId }),
     succeeds: (identity) =>
       Effect.map(identity.getClientKeyList({ accountId }), (keys) => {
         assert.instanceOf(keys[0], ClientKeyObject)
@@ -78,7 +102,7 @@ const cases: ReadonlyArray<Case> = [
     requestBody: undefined,
     responseBody: keyWire,
     listsNotFound: true,
-    call: (identity) => identity.getClientKey({ accountId, keyId }),
+    call: (identity, ids = defaultIds) => identity.getClientKey(ids),
     succeeds: (identity) =>
       Effect.map(identity.getClientKey({ accountId, keyId }), (key) => {
         assert.instanceOf(key, ClientKeyObject)
@@ -93,7 +117,7 @@ const cases: ReadonlyArray<Case> = [
     requestBody: undefined,
     responseBody: "key-1 deleted",
     listsNotFound: true,
-    call: (identity) => identity.deleteClientKey({ accountId, keyId }),
+    call: (identity, ids = defaultIds) => identity.deleteClientKey(ids),
     succeeds: (identity) =>
       Effect.map(identity.deleteClientKey({ accountId, keyId }), (text) => assert.strictEqual(text, "key-1 deleted"))
   },
@@ -104,7 +128,8 @@ const cases: ReadonlyArray<Case> = [
     requestBody: { accountId: "acme", userId: "ada@acme.example", roles: ["developer"] },
     responseBody: { ...userWire, isActive: false },
     listsNotFound: false,
-    call: (identity) => identity.createUserForAccount({ accountId, userId, roles: ["developer"] }),
+    call: (identity, ids = defaultIds) =>
+      identity.createUserForAccount({ accountId: ids.accountId, userId: ids.userId, roles: ["developer"] }),
     succeeds: (identity) =>
       Effect.map(identity.createUserForAccount({ accountId, userId, roles: ["developer"] }), (user) => {
         assert.instanceOf(user, UserResponse)
@@ -119,7 +144,7 @@ const cases: ReadonlyArray<Case> = [
     requestBody: undefined,
     responseBody: [userWire, { accountId: "acme", userId: "bob" }],
     listsNotFound: false,
-    call: (identity) => identity.getUsersForAccount({ accountId }),
+    call: (identity, ids = defaultIds) => identity.getUsersForAccount({ accountId: ids.accountId }),
     succeeds: (identity) =>
       Effect.map(identity.getUsersForAccount({ accountId }), (users) => {
         assert.deepStrictEqual(users.map((user) => user.userId), [userId, UserId.make("bob")])
@@ -133,7 +158,7 @@ const cases: ReadonlyArray<Case> = [
     requestBody: undefined,
     responseBody: userWire,
     listsNotFound: true,
-    call: (identity) => identity.getUser({ accountId, userId }),
+    call: (identity, ids = defaultIds) => identity.getUser(ids),
     succeeds: (identity) =>
       Effect.map(identity.getUser({ accountId, userId }), (user) => {
         assert.instanceOf(user, UserResponse)
@@ -148,7 +173,8 @@ const cases: ReadonlyArray<Case> = [
     requestBody: { accountId: "acme", userId: "ada@acme.example", tags: { team: ["sre"] }, roles: ["admin"] },
     responseBody: { ...userWire, tags: { team: ["sre"] }, roles: ["admin"] },
     listsNotFound: true,
-    call: (identity) => identity.updateUser({ accountId, userId, tags: { team: ["sre"] }, roles: ["admin"] }),
+    call: (identity, ids = defaultIds) =>
+      identity.updateUser({ accountId: ids.accountId, userId: ids.userId, tags: { team: ["sre"] }, roles: ["admin"] }),
     succeeds: (identity) =>
       Effect.map(identity.updateUser({ accountId, userId, tags: { team: ["sre"] }, roles: ["admin"] }), (user) => {
         assert.instanceOf(user, UserResponse)
@@ -283,11 +309,69 @@ describe("IdentityApi over HTTP", () => {
           const error = yield* Effect.flip(c.call(identity))
           assert.strictEqual(error._tag, "ResponseDecodeError")
         }))
+
+      it.scoped("percent-encodes its path ids: each reaches the server as one segment", () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, c.responseBody))
+          const ids: Ids = {
+            accountId: AccountId.make("a/../b"),
+            keyId: KeyId.make("ü ?#%"),
+            userId: UserId.make("x y/z?q=1#frag")
+          }
+          yield* c.call(identity, ids)
+          const [request] = yield* server.received
+          const template = c.path.split("/")
+          const segments = (request?.url ?? "").split("/")
+          assert.strictEqual(segments.length, template.length, request?.url)
+          assert.strictEqual(decodeURIComponent(segments[2] ?? ""), "a/../b")
+          if (template.length === 5) {
+            assert.strictEqual(
+              decodeURIComponent(segments[4] ?? ""),
+              template[3] === "key" ? "ü ?#%" : "x y/z?q=1#frag"
+            )
+          }
+        }))
+
+      it.scoped("retries a 429, waiting as Retry-After says", () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup(
+            (_, res, n) =>
+              n === 1
+                ? TestServer.json(res, 429, { message: "slow down" }, { "retry-after": "2" })
+                : TestServer.json(res, 200, c.responseBody),
+            { timeout: longTimeout }
+          )
+          const fiber = yield* Effect.fork(c.succeeds(identity))
+          yield* server.awaitRequests(1)
+          assert.strictEqual(Duration.toMillis(yield* elapseRetryWait), 2000)
+          yield* Fiber.join(fiber)
+          assert.lengthOf(yield* server.received, 2)
+        }))
+
+      it.scoped("times out an attempt with TimeoutError, closing its socket", () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup(() => undefined, { timeout: "1 second", maxRetries: 0 })
+          const fiber = yield* Effect.fork(c.call(identity))
+          yield* server.awaitRequests(1)
+          assert.strictEqual(Duration.toMillis(yield* elapseNextSleep), 1000)
+          const error = yield* Effect.flip(Fiber.join(fiber))
+          assert.strictEqual(error._tag, "TimeoutError")
+          yield* server.awaitClosed(1)
+        }))
+
+      it.scoped("is aborted by interruption: the server sees its socket close", () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup(() => undefined)
+          const fiber = yield* Effect.fork(c.call(identity))
+          yield* server.awaitRequests(1)
+          assert.isTrue(Exit.isInterrupted(yield* Fiber.interrupt(fiber)))
+          yield* server.awaitClosed(1)
+        }))
     })
   }
 
   describe("path parameters", () => {
-    for (const id of ["a/../b", "ü ?#%", "x y/z?q=1#frag", "%2F", "a\\b"]) {
+    for (const id of ["%2F", "a\\b", "..a", "~!*'()", "\u{1F600}"]) {
       it.scoped(`${JSON.stringify(id)} reaches the server as one opaque segment`, () =>
         Effect.gen(function*() {
           const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, userWire))
@@ -296,7 +380,6 @@ describe("IdentityApi over HTTP", () => {
           const segments = (request?.url ?? "").split("/")
           assert.strictEqual(segments.length, 5)
           assert.strictEqual(decodeURIComponent(segments[2] ?? ""), id)
-          assert.strictEqual(segments[3], "user")
         }))
     }
 

@@ -64,11 +64,12 @@ export const elapseNextSleep: Effect.Effect<Duration.Duration> = Effect.tap(next
 export const longTimeout = Duration.hours(1)
 
 /**
- * Lets the next retry wait elapse, and answers how long it was: ignores the attempt's timeout
- * watch, which is `longTimeout` in retry tests.
+ * Lets the next retry wait elapse, and answers how long it was. Retry waits are at most 60 s;
+ * sleeps of 10 minutes or more are the attempts' timeout watches (`longTimeout` in retry tests,
+ * including a finished attempt's watch that is still being cancelled) and are ignored.
  */
 export const elapseRetryWait: Effect.Effect<Duration.Duration> = Effect.tap(
-  nextSleep(longTimeout),
+  nextSleep(Duration.minutes(10)),
   (d) => TestClock.adjust(d)
 )
 
