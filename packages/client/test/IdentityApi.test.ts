@@ -1,4 +1,6 @@
 import { NodeHttpClient } from "@effect/platform-node"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import {
   type AddressedError,
@@ -410,4 +412,35 @@ describe("IdentityApi over HTTP", () => {
         assert.include(Either.isLeft(missing) ? missing.left.message : "", "accountId")
       }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
   })
+})
+
+describe("client options", () => {
+  it.scoped("transformClient wraps every request; per-call headers are added", () =>
+    Effect.gen(function*() {
+      const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, []), {
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-tenant-region", "eu-1"))
+      })
+      yield* identity.getClientKeyList({ accountId }, { headers: { "x-trace-tag": "nightly" } })
+      const [request] = yield* server.received
+      assert.strictEqual(request?.headers["x-tenant-region"], "eu-1")
+      assert.strictEqual(request?.headers["x-trace-tag"], "nightly")
+    }))
+
+  it.scoped("a base URL with a path prefix keeps the prefix", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make((_, res) => TestServer.json(res, 200, []))
+      const { identity } = yield* setup(() => undefined, { baseUrl: `${server.url}/v1/` })
+      yield* identity.getClientKeyList({ accountId })
+      const [request] = yield* server.received
+      assert.strictEqual(request?.url, "/v1/org/acme/keys")
+    }))
+
+  it.scoped("an unexpected status carries the request id too", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => TestServer.json(res, 418, {}, { "x-amzn-requestid": "aws-1" }))
+      const error = yield* Effect.flip(identity.getClientKeyList({ accountId }))
+      if (error._tag !== "UnexpectedStatusError") return assert.fail(error._tag)
+      assert.strictEqual(error.requestId, "aws-1")
+      assert.strictEqual(error.body, "{}")
+    }))
 })
