@@ -11,6 +11,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Endpoint from "./Endpoint.js"
 import type {
   CreateClientKeyError,
   CreateUserForAccountError,
@@ -24,7 +25,8 @@ import type {
 } from "./Errors.js"
 import * as IdentityApiConfig from "./IdentityApiConfig.js"
 import { AccountInput, CreateClientKeyInput, CreateUserInput, KeyInput, UpdateUserInput, UserInput } from "./Inputs.js"
-import { endpoint, makeEngine, notFound, segment, unexpectedNotFound } from "./internal/client.js"
+import { makeEngine } from "./internal/client.js"
+import { notFound, unexpectedNotFound } from "./internal/interpret.js"
 import type { RawResponse } from "./RawResponse.js"
 
 /**
@@ -35,77 +37,77 @@ import type { RawResponse } from "./RawResponse.js"
  * @category contract
  */
 export const endpoints = {
-  createClientKey: endpoint({
+  createClientKey: Endpoint.make({
     operation: "createClientKey",
     method: "POST",
     template: "/org/{accountId}/keys",
     input: CreateClientKeyInput,
-    path: ({ accountId }) => `/org/${segment(accountId)}/keys`,
+    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     body: Schema.Struct(ClientKeyRequest.fields),
     success: ClientKeyResponse,
     onNotFound: unexpectedNotFound
   }),
-  getClientKeyList: endpoint({
+  getClientKeyList: Endpoint.make({
     operation: "getClientKeyList",
     method: "GET",
     template: "/org/{accountId}/keys",
     input: AccountInput,
-    path: ({ accountId }) => `/org/${segment(accountId)}/keys`,
+    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     success: Schema.Array(ClientKeyObject),
     onNotFound: unexpectedNotFound
   }),
-  getClientKey: endpoint({
+  getClientKey: Endpoint.make({
     operation: "getClientKey",
     method: "GET",
     template: "/org/{accountId}/key/{keyId}",
     input: KeyInput,
-    path: ({ accountId, keyId }) => `/org/${segment(accountId)}/key/${segment(keyId)}`,
+    path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: ClientKeyObject,
     onNotFound: notFound
   }),
-  deleteClientKey: endpoint({
+  deleteClientKey: Endpoint.make({
     operation: "deleteClientKey",
     method: "DELETE",
     template: "/org/{accountId}/key/{keyId}",
     input: KeyInput,
-    path: ({ accountId, keyId }) => `/org/${segment(accountId)}/key/${segment(keyId)}`,
+    path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: Schema.String,
     onNotFound: notFound
   }),
-  createUserForAccount: endpoint({
+  createUserForAccount: Endpoint.make({
     operation: "createUserForAccount",
     method: "POST",
     template: "/org/{accountId}/user",
     input: CreateUserInput,
-    path: ({ accountId }) => `/org/${segment(accountId)}/user`,
+    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     body: Schema.Struct(UserRequest.fields),
     success: UserResponse,
     onNotFound: unexpectedNotFound
   }),
-  getUsersForAccount: endpoint({
+  getUsersForAccount: Endpoint.make({
     operation: "getUsersForAccount",
     method: "GET",
     template: "/org/{accountId}/user",
     input: AccountInput,
-    path: ({ accountId }) => `/org/${segment(accountId)}/user`,
+    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     success: Schema.Array(UserResponse),
     onNotFound: unexpectedNotFound
   }),
-  getUser: endpoint({
+  getUser: Endpoint.make({
     operation: "getUser",
     method: "GET",
     template: "/org/{accountId}/user/{userId}",
     input: UserInput,
-    path: ({ accountId, userId }) => `/org/${segment(accountId)}/user/${segment(userId)}`,
+    path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     success: UserResponse,
     onNotFound: notFound
   }),
-  updateUser: endpoint({
+  updateUser: Endpoint.make({
     operation: "updateUser",
     method: "PUT",
     template: "/org/{accountId}/user/{userId}",
     input: UpdateUserInput,
-    path: ({ accountId, userId }) => `/org/${segment(accountId)}/user/${segment(userId)}`,
+    path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     body: Schema.Struct(UserRequest.fields),
     success: UserResponse,
     onNotFound: notFound

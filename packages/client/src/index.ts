@@ -8,6 +8,11 @@
 /**
  * @since 0.1.0
  */
+export * as Endpoint from "./Endpoint.js"
+
+/**
+ * @since 0.1.0
+ */
 export * from "./Errors.js"
 
 /**

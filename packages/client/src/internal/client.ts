@@ -1,40 +1,18 @@
 /**
  * The engine under every operation: validate the input, send the request with per-attempt
- * timeouts, retries and an overall deadline, then turn the response into the decoded model or
- * the operation's typed error.
+ * timeouts, retries and an overall deadline, then hand the response on.
  *
  * @internal
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import {
-  type ApiException,
-  BadRequestException,
-  ConflictException,
-  ErrorBody,
-  ExceptionBody,
-  InternalServerErrorException,
-  NotFoundException,
-  TooManyRequestsException,
-  UnauthorizedException
-} from "@katanemo/models"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import { identity } from "effect/Function"
-import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
-import {
-  type CommonError,
-  InvalidRequestError,
-  type RawError,
-  ResponseDecodeError,
-  TimeoutError,
-  TransportError,
-  UnexpectedStatusError
-} from "../Errors.js"
+import type { Call, Endpoint } from "../Endpoint.js"
+import { type CommonError, InvalidRequestError, type RawError, TimeoutError, TransportError } from "../Errors.js"
 import {
   type CallOptions,
   defaultBaseUrl,
@@ -43,101 +21,12 @@ import {
   type Options
 } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
+import { interpret } from "./interpret.js"
 import { backoff, isRetryableStatus, policy, RetryableResponse } from "./retry.js"
 import { version } from "./version.js"
 
 /** The `User-Agent` every request carries. */
 export const userAgent = `katanemo-sdk-ts/${version}`
-
-type Method = "GET" | "POST" | "PUT" | "DELETE"
-
-/** What an error learns of the call it came from. */
-interface Call {
-  readonly operation: string
-  readonly method: Method
-  readonly path: string
-}
-
-/** What an error learns of the response it came from. */
-interface Answer extends Call {
-  readonly status: number
-  readonly requestId?: string
-}
-
-/** One operation of the contract, described once and shared by every call. */
-export interface Endpoint<In, A, NotFound> {
-  readonly operation: string
-  readonly method: Method
-  /** The path with `{name}` parameters, as in the vendor spec. */
-  readonly template: string
-  readonly validate: (input: unknown) => Effect.Effect<In, ParseResult.ParseError>
-  /** The request path from the validated input, each parameter through {@link segment}. */
-  readonly path: (input: In) => string
-  /** The wire body from the validated input; absent for operations without one. */
-  readonly body: ((input: In) => Effect.Effect<unknown, ParseResult.ParseError>) | undefined
-  readonly accountId: (input: In) => string
-  readonly decode: (text: string) => Effect.Effect<A, ParseResult.ParseError>
-  /** What a 404 becomes: `NotFoundException` where the operation lists it. */
-  readonly onNotFound: (answer: Answer, text: string) => NotFound
-}
-
-/** Percent-encodes one path parameter so that it reaches the server as one opaque segment. */
-export const segment = (value: string): string => encodeURIComponent(value)
-
-/** Builds an {@link Endpoint}; its schemas are compiled here, once, not per call. */
-export const endpoint = <In extends { readonly accountId: string }, InI, A, I, NotFound, B = never, BI = never>(
-  options: {
-    readonly operation: string
-    readonly method: Method
-    readonly template: string
-    readonly input: Schema.Schema<In, InI>
-    readonly path: (input: In) => string
-    readonly body?: Schema.Schema<B, BI> | undefined
-    readonly success: Schema.Schema<A, I>
-    readonly onNotFound: (answer: Answer, text: string) => NotFound
-  }
-): Endpoint<In, A, NotFound> => {
-  const encodeBody = options.body === undefined ? undefined : Schema.encodeUnknown(options.body, { errors: "all" })
-  return {
-    operation: options.operation,
-    method: options.method,
-    template: options.template,
-    validate: Schema.validate(options.input, { errors: "all" }),
-    path: options.path,
-    body: encodeBody,
-    accountId: (input) => input.accountId,
-    decode: Schema.decode(Schema.parseJson(options.success)),
-    onNotFound: options.onNotFound
-  }
-}
-
-const truncate = (text: string): string =>
-  text.length > maxErrorText ? `${text.slice(0, maxErrorText)}… (${text.length} characters)` : text
-
-/** Longest stretch of an unexpected body kept in an error. */
-const maxErrorText = 2048
-
-type ExceptionClass<E extends ApiException> = new(props: ConstructorParameters<typeof BadRequestException>[0]) => E
-
-const decodeExceptionBody = Schema.decodeEither(Schema.parseJson(ExceptionBody))
-
-/** The API's exception for a listed status, from its body; a body of another shape becomes the message. */
-const exception = <E extends ApiException>(cls: ExceptionClass<E>, answer: Answer, text: string): E => {
-  const wire = Either.getOrElse(decodeExceptionBody(text), () => (text === "" ? {} : { message: truncate(text) }))
-  return new cls({ ...wire, ...answer })
-}
-
-const decodeErrorBody = Schema.decodeEither(Schema.parseJson(ErrorBody))
-
-const unexpectedStatus = (answer: Answer, text: string): UnexpectedStatusError =>
-  new UnexpectedStatusError({ ...answer, body: Either.getOrElse(decodeErrorBody(text), () => truncate(text)) })
-
-/** A 404 on an operation that lists it. */
-export const notFound = (answer: Answer, text: string): NotFoundException => exception(NotFoundException, answer, text)
-
-/** A 404 on an operation that does not list it. */
-export const unexpectedNotFound = (answer: Answer, text: string): UnexpectedStatusError =>
-  unexpectedStatus(answer, text)
 
 const requestIdHeaders = ["x-request-id", "x-amzn-requestid", "request-id"] as const
 
@@ -182,40 +71,6 @@ const transportError = (call: Call, error: HttpClientError.HttpClientError): Tra
     detail: describe(error.cause ?? error),
     cause: error.cause ?? error
   })
-
-/** Turns a final response into the operation's model or its typed error. */
-const interpret = <In, A, NotFound>(
-  endpoint: Endpoint<In, A, NotFound>,
-  call: Call,
-  response: RawResponse
-): Effect.Effect<A, CommonError | NotFound> => {
-  const answer: Answer = response.requestId === undefined
-    ? { ...call, status: response.status }
-    : { ...call, status: response.status, requestId: response.requestId }
-  const { body, status } = response
-  if (status >= 200 && status < 300) {
-    return Effect.mapError(
-      endpoint.decode(body),
-      (error) => new ResponseDecodeError({ ...answer, detail: body === "" ? "empty body" : error.message })
-    )
-  }
-  switch (status) {
-    case 400:
-      return Effect.fail(exception(BadRequestException, answer, body))
-    case 401:
-      return Effect.fail(exception(UnauthorizedException, answer, body))
-    case 404:
-      return Effect.fail(endpoint.onNotFound(answer, body))
-    case 409:
-      return Effect.fail(exception(ConflictException, answer, body))
-    case 429:
-      return Effect.fail(exception(TooManyRequestsException, answer, body))
-    case 500:
-      return Effect.fail(exception(InternalServerErrorException, answer, body))
-    default:
-      return Effect.fail(unexpectedStatus(answer, body))
-  }
-}
 
 /** The client every operation runs on, built once by `IdentityApi.make`. */
 export interface Engine {
