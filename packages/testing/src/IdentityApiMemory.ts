@@ -1,0 +1,177 @@
+/**
+ * An in-memory `IdentityApi`: the service from `@katanemo/client`, answered from an
+ * {@link IdentityStore} with the API's rules and no network. Swap it in for the live layer in
+ * tests and demos.
+ *
+ * @since 0.1.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import { type Endpoint, IdentityApi, InvalidRequestError, type Operation, type Service } from "@katanemo/client"
+import {
+  type ApiException,
+  BadRequestException,
+  ConflictException,
+  InternalServerErrorException,
+  type NotFoundException,
+  TooManyRequestsException,
+  UnauthorizedException
+} from "@katanemo/models"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as IdentityServer from "./IdentityServer.js"
+import { IdentityStore, type Options as StoreOptions, type Rejection } from "./IdentityStore.js"
+import { statusOf } from "./internal/exceptions.js"
+import { endpoints, type InputOf, type OutputOf } from "./internal/operations.js"
+
+/**
+ * Options of the in-memory layer: the store's, and the token the "client" sends.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface Options extends StoreOptions {
+  /** The bearer token calls carry; checked against `validTokens` when the store has them. */
+  readonly token?: Redacted.Redacted<string> | undefined
+}
+
+interface Context {
+  readonly operation: string
+  readonly method: string
+  readonly path: string
+  readonly status: number
+}
+
+type Listed = Exclude<ApiException, NotFoundException>
+
+/** The exception again, now carrying the call's context, as the live client's would. */
+const withContext = (exception: Listed, context: Context): Listed => {
+  const fields = {
+    ...context,
+    ...(exception.message === "" ? {} : { message: exception.message }),
+    ...(exception.errorCode === undefined ? {} : { errorCode: exception.errorCode })
+  }
+  switch (exception._tag) {
+    case "BadRequestException":
+      return new BadRequestException(fields)
+    case "UnauthorizedException":
+      return new UnauthorizedException(fields)
+    case "ConflictException":
+      return new ConflictException(fields)
+    case "TooManyRequestsException":
+      return new TooManyRequestsException(fields)
+    case "InternalServerErrorException":
+      return new InternalServerErrorException(fields)
+  }
+}
+
+const invalid = (
+  endpoint: { readonly operation: string; readonly method: string; readonly template: string },
+  error: ParseResult.ParseError
+) =>
+  new InvalidRequestError({
+    operation: endpoint.operation,
+    method: endpoint.method,
+    path: endpoint.template,
+    detail: error.message
+  })
+
+/**
+ * Builds the service over the store in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Service, never, IdentityStore> =>
+  Effect.gen(function*() {
+    const store = yield* IdentityStore
+    const token = options.token === undefined ? undefined : Redacted.value(options.token)
+
+    /** Validates like the live client, then answers from the store. */
+    const typed = <K extends Operation, NotFound>(
+      operation: K,
+      endpoint: Endpoint.Endpoint<InputOf<K>, OutputOf<K>, NotFound>
+    ) =>
+    (input: InputOf<K>): Effect.Effect<OutputOf<K>, InvalidRequestError | Listed | NotFound> =>
+      Effect.flatMap(
+        Effect.mapError(endpoint.validate(input), (error) => invalid(endpoint, error)),
+        (valid) =>
+          Effect.catchAll(store.dispatch(operation, valid, token), ({ exception }: Rejection): Effect.Effect<
+            never,
+            Listed | NotFound
+          > => {
+            const context = {
+              operation,
+              method: endpoint.method,
+              path: endpoint.path(valid),
+              status: statusOf(exception)
+            }
+            return exception._tag === "NotFoundException"
+              ? Effect.fail(endpoint.onNotFound(context, JSON.stringify({ message: exception.message })))
+              : Effect.fail(withContext(exception, context))
+          })
+      )
+
+    /** Validates like the live client, then answers what the server would send. */
+    const raw = <K extends Operation, NotFound>(
+      operation: K,
+      endpoint: Endpoint.Endpoint<InputOf<K>, OutputOf<K>, NotFound>
+    ) =>
+    (input: InputOf<K>) =>
+      Effect.flatMap(
+        Effect.mapError(endpoint.validate(input), (error) => invalid(endpoint, error)),
+        (valid) =>
+          Effect.map(
+            IdentityServer.respond(endpoint, store.dispatch(operation, valid, token)),
+            (response) => ({
+              status: response.status,
+              headers: Headers.fromInput(response.headers),
+              body: response.body,
+              requestId: response.headers["x-request-id"]
+            })
+          )
+      )
+
+    return IdentityApi.of({
+      createClientKey: typed("createClientKey", endpoints.createClientKey),
+      getClientKeyList: typed("getClientKeyList", endpoints.getClientKeyList),
+      getClientKey: typed("getClientKey", endpoints.getClientKey),
+      deleteClientKey: typed("deleteClientKey", endpoints.deleteClientKey),
+      createUserForAccount: typed("createUserForAccount", endpoints.createUserForAccount),
+      getUsersForAccount: typed("getUsersForAccount", endpoints.getUsersForAccount),
+      getUser: typed("getUser", endpoints.getUser),
+      updateUser: typed("updateUser", endpoints.updateUser),
+      raw: {
+        createClientKey: raw("createClientKey", endpoints.createClientKey),
+        getClientKeyList: raw("getClientKeyList", endpoints.getClientKeyList),
+        getClientKey: raw("getClientKey", endpoints.getClientKey),
+        deleteClientKey: raw("deleteClientKey", endpoints.deleteClientKey),
+        createUserForAccount: raw("createUserForAccount", endpoints.createUserForAccount),
+        getUsersForAccount: raw("getUsersForAccount", endpoints.getUsersForAccount),
+        getUser: raw("getUser", endpoints.getUser),
+        updateUser: raw("updateUser", endpoints.updateUser)
+      }
+    })
+  })
+
+/**
+ * The in-memory `IdentityApi` over the `IdentityStore` already in context (to share one store
+ * with a server or a second client).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromStore = (options: Pick<Options, "token"> = {}): Layer.Layer<IdentityApi, never, IdentityStore> =>
+  Layer.effect(IdentityApi, make(options))
+
+/**
+ * The in-memory `IdentityApi` and a fresh `IdentityStore` behind it: provide this instead of
+ * `IdentityApi.layer(...)` in a test, then `yield* IdentityStore` to seed, inspect and inject
+ * faults.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<IdentityApi | IdentityStore> =>
+  layerFromStore(options).pipe(Layer.provideMerge(Layer.orDie(IdentityStore.layer(options))))

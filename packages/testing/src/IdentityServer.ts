@@ -1,0 +1,281 @@
+/**
+ * The server side of the contract: answers HTTP requests from an {@link IdentityStore} exactly as
+ * the vendor spec says (paths, bodies, statuses). It runs in process behind the wire-level
+ * `HttpClient` fake, and over a real socket as `httpApp` (the local API server).
+ *
+ * @since 0.1.0
+ */
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type { Endpoint, Operation } from "@katanemo/client"
+import { ApiException, ErrorBody } from "@katanemo/models"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Schema from "effect/Schema"
+import { IdentityStore, type Rejection } from "./IdentityStore.js"
+import { statusOf } from "./internal/exceptions.js"
+import { endpoints, type InputOf, operations, type OutputOf } from "./internal/operations.js"
+
+/**
+ * A request as the server sees it: the raw request target (path and query, percent-encoding
+ * intact), lower-case headers and the body text.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Request {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly body: string
+}
+
+/**
+ * The server's answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Response {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * The largest request body the server reads: 1 MiB. A larger one is refused with 413.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxBodyBytes = 1024 * 1024
+
+const requestId = Effect.map(
+  Effect.all(Array.from({ length: 16 }, () => Random.nextIntBetween(0, 16))),
+  (digits) => `req_${digits.map((d) => d.toString(16)).join("")}`
+)
+
+const reply = (status: number, body: unknown, headers: Record<string, string> = {}): Effect.Effect<Response> =>
+  Effect.map(requestId, (id) => ({
+    status,
+    headers: { "content-type": "application/json", "x-request-id": id, ...headers },
+    body: JSON.stringify(body)
+  }))
+
+/** An answer with the spec's `default` body, `{ code, message }`. */
+const errorBody = (status: number, message: string, headers: Record<string, string> = {}) =>
+  reply(status, Schema.encodeSync(ErrorBody)(ErrorBody.make({ code: status, message })), headers)
+
+/** A 400 with the spec's `BadRequestException` body. */
+const badRequest = (message: string) => reply(400, { message, errorCode: "VALIDATION_ERROR" })
+
+const encodeTagged = Schema.encodeSync(ApiException)
+
+/** An exception's wire body: `message` and `errorCode` when set, nothing else. */
+const wireBody = (exception: ApiException) => {
+  const { errorCode, message } = encodeTagged(exception)
+  return { ...(message === undefined ? {} : { message }), ...(errorCode === undefined ? {} : { errorCode }) }
+}
+
+/**
+ * The answer to a store's rejection: the exception's status and wire body, and `Retry-After`
+ * (whole seconds) when the store gave one.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const rejection = ({ exception, retryAfter }: Rejection): Effect.Effect<Response> =>
+  reply(
+    statusOf(exception),
+    wireBody(exception),
+    Option.match(retryAfter, {
+      onNone: () => ({}),
+      onSome: (wait) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(wait)))) })
+    })
+  )
+
+/**
+ * The answer to one operation's outcome: 200 with the encoded model, or the rejection.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const respond = <In, A, NotFound>(
+  endpoint: Endpoint.Endpoint<In, A, NotFound>,
+  outcome: Effect.Effect<A, Rejection>
+): Effect.Effect<Response> =>
+  Effect.matchEffect(outcome, {
+    onFailure: rejection,
+    onSuccess: (value) =>
+      Effect.matchEffect(endpoint.encodeSuccess(value), {
+        onFailure: (error) => errorBody(500, `could not encode the answer: ${error.message}`),
+        onSuccess: (body) => reply(200, body)
+      })
+  })
+
+interface Route {
+  readonly operation: Operation
+  readonly segments: ReadonlyArray<{ readonly param: string } | { readonly literal: string }>
+}
+
+const routes: ReadonlyArray<Route> = operations.map((operation) => ({
+  operation,
+  segments: endpoints[operation].template.split("/").slice(1).map((part) => {
+    const param = /^\{(\w+)\}$/.exec(part)?.[1]
+    return param === undefined ? { literal: part } : { param }
+  })
+}))
+
+/** Matches a raw path against a route: the decoded parameters, or none. */
+const match = (route: Route, parts: ReadonlyArray<string>): Option.Option<Record<string, string>> => {
+  if (parts.length !== route.segments.length) return Option.none()
+  const params: Record<string, string> = {}
+  for (const [i, segment] of route.segments.entries()) {
+    const part = parts[i] ?? ""
+    if ("literal" in segment) {
+      if (part !== segment.literal) return Option.none()
+    } else {
+      if (part === "") return Option.none()
+      params[segment.param] = part
+    }
+  }
+  return Option.some(params)
+}
+
+const tokenOf = (headers: Request["headers"]): string | undefined => {
+  const header = headers["authorization"]
+  if (header === undefined) return undefined
+  const bearer = /^Bearer\s+(.+)$/i.exec(header)
+  return bearer?.[1] ?? header
+}
+
+const decodeJson = Schema.decodeUnknownOption(Schema.parseJson())
+
+type Serve = (params: Record<string, string>, request: Request) => Effect.Effect<Response, never, IdentityStore>
+
+/** Reads one operation's input from the path parameters and the body, then dispatches it. */
+const serve = <K extends Operation, NotFound>(
+  operation: K,
+  endpoint: Endpoint.Endpoint<InputOf<K>, OutputOf<K>, NotFound>
+): Serve => {
+  const ast = endpoint.ast.body
+  const decodeBody = ast === undefined ? undefined : Schema.decodeUnknown(Schema.make(ast), { errors: "all" })
+  return (params, request) =>
+    Effect.gen(function*() {
+      let fields: Record<string, unknown> = {}
+      if (decodeBody !== undefined) {
+        if (request.body.trim() === "") return yield* badRequest("A JSON request body is required")
+        const json = decodeJson(request.body)
+        if (Option.isNone(json)) return yield* badRequest("The request body is not valid JSON")
+        if (typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) {
+          return yield* badRequest("The request body must be a JSON object")
+        }
+        const body = yield* Effect.either(decodeBody(json.value))
+        if (body._tag === "Left") return yield* badRequest(body.left.message)
+        fields = { ...json.value }
+        for (const [name, value] of Object.entries(params)) {
+          if (name in fields && fields[name] !== value) {
+            return yield* badRequest(
+              `${name} in the body (${JSON.stringify(fields[name])}) does not match the path (${JSON.stringify(value)})`
+            )
+          }
+        }
+      }
+      const input = yield* Effect.either(endpoint.decodeInput({ ...fields, ...params }))
+      if (input._tag === "Left") return yield* badRequest(input.left.message)
+      const store = yield* IdentityStore
+      return yield* respond(endpoint, store.dispatch(operation, input.right, tokenOf(request.headers)))
+    })
+}
+
+const servers: { readonly [K in Operation]: Serve } = {
+  createClientKey: serve("createClientKey", endpoints.createClientKey),
+  getClientKeyList: serve("getClientKeyList", endpoints.getClientKeyList),
+  getClientKey: serve("getClientKey", endpoints.getClientKey),
+  deleteClientKey: serve("deleteClientKey", endpoints.deleteClientKey),
+  createUserForAccount: serve("createUserForAccount", endpoints.createUserForAccount),
+  getUsersForAccount: serve("getUsersForAccount", endpoints.getUsersForAccount),
+  getUser: serve("getUser", endpoints.getUser),
+  updateUser: serve("updateUser", endpoints.updateUser)
+}
+
+/**
+ * Answers one request.
+ *
+ * @since 0.1.0
+ * @category handlers
+ */
+export const handle = (request: Request): Effect.Effect<Response, never, IdentityStore> =>
+  Effect.gen(function*() {
+    if (Buffer.byteLength(request.body, "utf8") > maxBodyBytes) {
+      return yield* errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
+    }
+    const path = request.url.split(/[?#]/, 1)[0] ?? ""
+    const parts = path.split("/").slice(1)
+    const allowed: Array<string> = []
+    for (const route of routes) {
+      const params = match(route, parts)
+      if (Option.isNone(params)) continue
+      const endpoint = endpoints[route.operation]
+      if (endpoint.method !== request.method.toUpperCase()) {
+        allowed.push(endpoint.method)
+        continue
+      }
+      const decoded: Record<string, string> = {}
+      for (const [name, raw] of Object.entries(params.value)) {
+        try {
+          decoded[name] = decodeURIComponent(raw)
+        } catch {
+          return yield* badRequest(`The path parameter ${name} is not valid percent-encoding`)
+        }
+      }
+      return yield* servers[route.operation](decoded, request)
+    }
+    return allowed.length > 0
+      ? yield* errorBody(405, `${request.method} is not allowed on ${path}`, { allow: allowed.join(", ") })
+      : yield* errorBody(404, `No operation at ${request.method} ${path}`)
+  })
+
+/**
+ * The server as an `@effect/platform` HTTP app: serve it with any `HttpServer` (the local API
+ * uses Node's). Bodies over {@link maxBodyBytes} are refused with 413 without being read.
+ *
+ * @since 0.1.0
+ * @category handlers
+ */
+export const httpApp: Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  never,
+  HttpServerRequest.HttpServerRequest | IdentityStore
+> = Effect.gen(function*() {
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const length = Number(request.headers["content-length"] ?? "0")
+  const body = length > maxBodyBytes
+    ? Option.none()
+    : yield* request.text.pipe(Effect.option, HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)))
+  const response = Option.isNone(body)
+    ? yield* errorBody(
+      length > maxBodyBytes ? 413 : 400,
+      length > maxBodyBytes
+        ? `Request bodies are limited to ${maxBodyBytes} bytes`
+        : "The request body could not be read (or exceeds the limit)"
+    )
+    : yield* handle({ method: request.method, url: request.url, headers: request.headers, body: body.value })
+  return HttpServerResponse.text(response.body, {
+    status: response.status,
+    headers: response.headers,
+    contentType: response.headers["content-type"] ?? "application/json"
+  })
+})
+
+/**
+ * Serves {@link httpApp} on the `HttpServer` in context (Node's, in the local API).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<never, never, HttpServer.HttpServer | IdentityStore> = HttpServer.serve(httpApp)

@@ -1,0 +1,543 @@
+/**
+ * The in-memory state of a fake Katanemo: accounts with their API keys and users, and the rules
+ * the real API applies to them. The in-memory `IdentityApi` layer, the wire-level `HttpClient`
+ * fake and the local HTTP server all answer from one of these, so they agree on every rule.
+ *
+ * A store also records every call (for assertions), injects faults, rate-limits, and checks
+ * bearer tokens when given a list of valid ones. All time goes through Effect's `Clock`.
+ *
+ * @since 0.1.0
+ */
+import type { Operation } from "@katanemo/client"
+import {
+  AccountId,
+  type ApiException,
+  ClientKeyObject,
+  ClientKeyResponse,
+  ConflictException,
+  KeyId,
+  NotFoundException,
+  TooManyRequestsException,
+  UnauthorizedException,
+  UserId,
+  UserResponse
+} from "@katanemo/models"
+import { BadRequestException } from "@katanemo/models"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import type { InputOf, OutputOf } from "./internal/operations.js"
+
+// ---------------------------------------------------------------------------------------------
+// seed
+// ---------------------------------------------------------------------------------------------
+
+const NonEmpty = Schema.NonEmptyString
+
+/**
+ * A key to start from. `clientSecret` is generated when absent.
+ *
+ * @since 0.1.0
+ * @category seed
+ */
+export const SeedKey = Schema.Struct({
+  clientId: KeyId,
+  clientName: NonEmpty,
+  clientSecret: Schema.optional(NonEmpty),
+  roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  isActive: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  serviceId: Schema.optional(NonEmpty)
+})
+
+/**
+ * A user to start from.
+ *
+ * @since 0.1.0
+ * @category seed
+ */
+export const SeedUser = Schema.Struct({
+  userId: UserId,
+  isAdmin: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  isActive: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  tags: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }), {
+    default: () => ({})
+  }),
+  serviceId: Schema.optional(NonEmpty)
+})
+
+/**
+ * An account to start from, with its keys and users in creation order.
+ *
+ * @since 0.1.0
+ * @category seed
+ */
+export const SeedAccount = Schema.Struct({
+  accountId: AccountId,
+  keys: Schema.optionalWith(Schema.Array(SeedKey), { default: () => [] }),
+  users: Schema.optionalWith(Schema.Array(SeedUser), { default: () => [] })
+})
+
+const duplicates = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Option.Option<[number, string]> => {
+  const seen = new Set<string>()
+  for (const [index, item] of items.entries()) {
+    const value = key(item)
+    if (seen.has(value)) return Option.some([index, value])
+    seen.add(value)
+  }
+  return Option.none()
+}
+
+/**
+ * What a store starts from: a list of accounts. The API's rules hold in a seed too: account ids
+ * are unique, and within an account so are key ids, key names and user ids. A bad seed fails to
+ * decode with a message naming the bad entry, such as `accounts[0].keys[1]: duplicate clientName`.
+ *
+ * @example
+ * ```json
+ * {
+ *   "accounts": [
+ *     {
+ *       "accountId": "acme",
+ *       "keys": [{ "clientId": "key-ci", "clientName": "ci-bot", "roles": ["admin"] }],
+ *       "users": [{ "userId": "ada@acme.example", "roles": ["developer"], "isActive": true }]
+ *     }
+ *   ]
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category seed
+ */
+export const Seed = Schema.Struct({
+  accounts: Schema.optionalWith(Schema.Array(SeedAccount), { default: () => [] })
+}).pipe(
+  Schema.filter((seed) => {
+    const issue = (path: string, message: string) => `${path}: ${message}`
+    const account = duplicates(seed.accounts, (a) => a.accountId)
+    if (Option.isSome(account)) {
+      return issue(`accounts[${account.value[0]}].accountId`, `duplicate account ${JSON.stringify(account.value[1])}`)
+    }
+    for (const [i, { keys, users }] of seed.accounts.entries()) {
+      const id = duplicates(keys, (k) => k.clientId)
+      if (Option.isSome(id)) {
+        return issue(`accounts[${i}].keys[${id.value[0]}].clientId`, `duplicate key ${JSON.stringify(id.value[1])}`)
+      }
+      const name = duplicates(keys, (k) => k.clientName)
+      if (Option.isSome(name)) {
+        return issue(
+          `accounts[${i}].keys[${name.value[0]}].clientName`,
+          `duplicate clientName ${JSON.stringify(name.value[1])}`
+        )
+      }
+      const user = duplicates(users, (u) => u.userId)
+      if (Option.isSome(user)) {
+        return issue(`accounts[${i}].users[${user.value[0]}].userId`, `duplicate user ${JSON.stringify(user.value[1])}`)
+      }
+    }
+    return true
+  })
+).annotations({ identifier: "Seed" })
+
+/**
+ * @since 0.1.0
+ * @category seed
+ */
+export type Seed = typeof Seed.Encoded
+
+// ---------------------------------------------------------------------------------------------
+// options, records, faults
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Options of a store.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface Options {
+  /** What the store starts from (the wire form: validated, defaults applied). */
+  readonly seed?: Seed | undefined
+  /** When given, every call must carry one of these bearer tokens. */
+  readonly validTokens?: ReadonlyArray<string> | undefined
+  /** Calls allowed per second (sliding window); more fail with `TooManyRequestsException`. */
+  readonly rateLimit?: number | undefined
+  /** The `serviceId` of keys and users the store creates (default `svc-local`). */
+  readonly serviceId?: string | undefined
+}
+
+/**
+ * One call the store answered: the operation, its (validated) input and its outcome.
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface CallRecord {
+  readonly operation: Operation
+  readonly input: unknown
+  readonly outcome: Exit.Exit<unknown, ApiException>
+}
+
+/**
+ * A fault to inject: the next `times` calls (of `operation`, or of any when absent) wait `delay`,
+ * then fail with `fail` when given (or proceed when not).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export interface Fault {
+  readonly operation?: Operation | undefined
+  /** How many calls the fault applies to (default 1). */
+  readonly times?: number | undefined
+  readonly fail?: ApiException | undefined
+  readonly delay?: Duration.DurationInput | undefined
+  /** For a `TooManyRequestsException`: the `Retry-After` a server sends with it. */
+  readonly retryAfter?: Duration.DurationInput | undefined
+}
+
+/**
+ * Why the store refused a call: the API exception, and the `Retry-After` a server should send.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Rejection {
+  readonly exception: ApiException
+  readonly retryAfter: Option.Option<Duration.Duration>
+}
+
+/**
+ * An account as the store holds it, in creation order.
+ *
+ * @since 0.1.0
+ * @category inspection
+ */
+export interface AccountSnapshot {
+  readonly accountId: AccountId
+  readonly keys: ReadonlyArray<ClientKeyObject>
+  readonly users: ReadonlyArray<UserResponse>
+}
+
+/**
+ * The store's service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Answers one call by the API's rules, after faults, the token check and the rate limit. */
+  readonly dispatch: <K extends Operation>(
+    operation: K,
+    input: InputOf<K>,
+    token: string | undefined
+  ) => Effect.Effect<OutputOf<K>, Rejection>
+  /** Every account, in creation order. */
+  readonly snapshot: Effect.Effect<ReadonlyArray<AccountSnapshot>>
+  /** One account's keys, in creation order (empty for an unknown account). */
+  readonly keys: (accountId: string) => Effect.Effect<ReadonlyArray<ClientKeyObject>>
+  /** One account's users, in creation order (empty for an unknown account). */
+  readonly users: (accountId: string) => Effect.Effect<ReadonlyArray<UserResponse>>
+  /** Every call answered so far, oldest first. */
+  readonly calls: Effect.Effect<ReadonlyArray<CallRecord>>
+  /** Forgets the recorded calls. */
+  readonly clearCalls: Effect.Effect<void>
+  /** Adds a fault; faults apply in the order they were added. */
+  readonly injectFault: (fault: Fault) => Effect.Effect<void>
+  /** Removes every pending fault. */
+  readonly clearFaults: Effect.Effect<void>
+  /** Sets (or, with `undefined`, lifts) the rate limit in calls per second. */
+  readonly setRateLimit: (perSecond: number | undefined) => Effect.Effect<void>
+}
+
+// ---------------------------------------------------------------------------------------------
+// implementation
+// ---------------------------------------------------------------------------------------------
+
+interface StoredKey {
+  readonly key: ClientKeyObject
+  readonly secret: Redacted.Redacted<string>
+}
+
+interface Account {
+  readonly keys: ReadonlyArray<StoredKey>
+  readonly users: ReadonlyArray<UserResponse>
+}
+
+interface PendingFault {
+  readonly fault: Fault
+  readonly remaining: number
+}
+
+const emptyAccount: Account = { keys: [], users: [] }
+
+const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+const randomString = (length: number): Effect.Effect<string> =>
+  Effect.map(
+    Effect.all(Array.from({ length }, () => Random.nextIntBetween(0, alphabet.length))),
+    (indexes) => indexes.map((i) => alphabet[i]).join("")
+  )
+
+const reject = (exception: ApiException, retryAfter: Option.Option<Duration.Duration> = Option.none()): Rejection => ({
+  exception,
+  retryAfter
+})
+
+/**
+ * Builds a store.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, ParseResult.ParseError> =>
+  Effect.gen(function*() {
+    const serviceId = options.serviceId ?? "svc-local"
+    const seed = yield* Schema.decodeUnknown(Seed)(options.seed ?? {})
+    const initial = new Map<string, Account>()
+    for (const account of seed.accounts) {
+      const keys: Array<StoredKey> = []
+      for (const key of account.keys) {
+        keys.push({
+          key: ClientKeyObject.make({
+            accountId: account.accountId,
+            roles: key.roles,
+            clientName: key.clientName,
+            clientKeyId: key.clientId,
+            serviceId: key.serviceId ?? serviceId,
+            isActive: key.isActive
+          }),
+          secret: Redacted.make(key.clientSecret ?? `cs_${yield* randomString(40)}`)
+        })
+      }
+      const users = account.users.map((user) =>
+        UserResponse.make({
+          accountId: account.accountId,
+          serviceId: user.serviceId ?? serviceId,
+          userId: user.userId,
+          isAdmin: user.isAdmin,
+          isActive: user.isActive,
+          tags: user.tags,
+          roles: user.roles
+        })
+      )
+      initial.set(account.accountId, { keys, users })
+    }
+
+    const state = yield* Ref.make<ReadonlyMap<string, Account>>(initial)
+    const calls = yield* Ref.make<ReadonlyArray<CallRecord>>([])
+    const faults = yield* Ref.make<ReadonlyArray<PendingFault>>([])
+    const rateLimit = yield* Ref.make<number | undefined>(options.rateLimit)
+    const recent = yield* Ref.make<ReadonlyArray<number>>([])
+    const validTokens = options.validTokens === undefined ? undefined : new Set(options.validTokens)
+
+    const account = (accountId: string) => Effect.map(Ref.get(state), (all) => all.get(accountId) ?? emptyAccount)
+    const update = (accountId: string, f: (account: Account) => Account) =>
+      Ref.update(state, (all) => new Map(all).set(accountId, f(all.get(accountId) ?? emptyAccount)))
+
+    /** Takes the first pending fault that applies to `operation`, if any. */
+    const takeFault = (operation: Operation) =>
+      Ref.modify(faults, (pending): [Option.Option<Fault>, ReadonlyArray<PendingFault>] => {
+        const index = pending.findIndex((p) => p.fault.operation === undefined || p.fault.operation === operation)
+        const found = pending[index]
+        if (found === undefined) return [Option.none(), pending]
+        const rest = found.remaining > 1
+          ? pending.map((p, i) => (i === index ? { ...p, remaining: p.remaining - 1 } : p))
+          : pending.filter((_, i) => i !== index)
+        return [Option.some(found.fault), rest]
+      })
+
+    const applyFault = (operation: Operation): Effect.Effect<void, Rejection> =>
+      Effect.flatMap(takeFault(operation), (fault) => {
+        if (Option.isNone(fault)) return Effect.void
+        const { delay, fail, retryAfter } = fault.value
+        const wait = delay === undefined ? Effect.void : Effect.sleep(delay)
+        return fail === undefined
+          ? wait
+          : Effect.zipRight(
+            wait,
+            Effect.fail(reject(fail, Option.map(Option.fromNullable(retryAfter), Duration.decode)))
+          )
+      })
+
+    const checkToken = (token: string | undefined): Effect.Effect<void, Rejection> =>
+      validTokens === undefined || (token !== undefined && validTokens.has(token))
+        ? Effect.void
+        : Effect.fail(reject(
+          new UnauthorizedException({
+            message: token === undefined ? "Missing bearer token" : "Invalid bearer token",
+            errorCode: "UNAUTHORIZED"
+          })
+        ))
+
+    /** A sliding one-second window of admitted calls. */
+    const checkRate: Effect.Effect<void, Rejection> = Effect.gen(function*() {
+      const limit = yield* Ref.get(rateLimit)
+      if (limit === undefined) return
+      const now = yield* Clock.currentTimeMillis
+      const admitted = yield* Ref.modify(recent, (times): [Option.Option<number>, ReadonlyArray<number>] => {
+        const window = times.filter((t) => t > now - 1000)
+        return window.length < limit ? [Option.none(), [...window, now]] : [Option.some(window[0] ?? now), window]
+      })
+      if (Option.isSome(admitted)) {
+        const wait = Duration.millis(Math.max(1, admitted.value + 1000 - now))
+        return yield* Effect.fail(reject(
+          new TooManyRequestsException({
+            message: `Rate limit of ${limit} requests per second exceeded`,
+            errorCode: "RATE_LIMITED"
+          }),
+          Option.some(wait)
+        ))
+      }
+    })
+
+    const notFound = (what: string) => new NotFoundException({ message: `${what} not found`, errorCode: "NOT_FOUND" })
+
+    const handlers: { readonly [K in Operation]: (input: InputOf<K>) => Effect.Effect<OutputOf<K>, ApiException> } = {
+      createClientKey: ({ accountId, clientName, defaultRoleId }) =>
+        Effect.gen(function*() {
+          const { keys } = yield* account(accountId)
+          if (keys.some(({ key }) => key.clientName === clientName)) {
+            return yield* Effect.fail(
+              new ConflictException({
+                message: `A key named ${JSON.stringify(clientName)} already exists in account ${accountId}`,
+                errorCode: "KEY_NAME_EXISTS"
+              })
+            )
+          }
+          const taken = new Set(
+            Array.from((yield* Ref.get(state)).values(), (a) => a.keys.map((k) => k.key.clientKeyId)).flat()
+          )
+          let clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+          while (taken.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+          const secret = Redacted.make(`cs_${yield* randomString(40)}`)
+          const key = ClientKeyObject.make({
+            accountId,
+            roles: [defaultRoleId],
+            clientName,
+            clientKeyId: clientId,
+            serviceId,
+            isActive: true
+          })
+          yield* update(accountId, (a) => ({ ...a, keys: [...a.keys, { key, secret }] }))
+          return ClientKeyResponse.make({ clientId, clientSecret: secret })
+        }),
+      getClientKeyList: ({ accountId }) => Effect.map(account(accountId), (a) => a.keys.map(({ key }) => key)),
+      getClientKey: ({ accountId, keyId }) =>
+        Effect.flatMap(account(accountId), (a) => {
+          const found = a.keys.find(({ key }) => key.clientKeyId === keyId)
+          return found === undefined ? Effect.fail(notFound(`Key ${keyId}`)) : Effect.succeed(found.key)
+        }),
+      deleteClientKey: ({ accountId, keyId }) =>
+        Effect.flatMap(account(accountId), (a) =>
+          a.keys.some(({ key }) => key.clientKeyId === keyId)
+            ? Effect.as(
+              update(accountId, (a) => ({ ...a, keys: a.keys.filter(({ key }) => key.clientKeyId !== keyId) })),
+              `Key ${keyId} deleted`
+            )
+            : Effect.fail(notFound(`Key ${keyId}`))),
+      createUserForAccount: ({ accountId, roles, tags, userId }) =>
+        Effect.gen(function*() {
+          if (userId === undefined) {
+            return yield* Effect.fail(
+              new BadRequestException({ message: "userId is required to invite a user", errorCode: "VALIDATION_ERROR" })
+            )
+          }
+          const { users } = yield* account(accountId)
+          if (users.some((user) => user.userId === userId)) {
+            return yield* Effect.fail(
+              new ConflictException({
+                message: `User ${userId} already exists in account ${accountId}`,
+                errorCode: "USER_EXISTS"
+              })
+            )
+          }
+          const user = UserResponse.make({
+            accountId,
+            serviceId,
+            userId,
+            isAdmin: false,
+            isActive: false,
+            tags: tags ?? {},
+            roles: roles ?? []
+          })
+          yield* update(accountId, (a) => ({ ...a, users: [...a.users, user] }))
+          return user
+        }),
+      getUsersForAccount: ({ accountId }) => Effect.map(account(accountId), (a) => a.users),
+      getUser: ({ accountId, userId }) =>
+        Effect.flatMap(account(accountId), (a) => {
+          const user = a.users.find((u) => u.userId === userId)
+          return user === undefined ? Effect.fail(notFound(`User ${userId}`)) : Effect.succeed(user)
+        }),
+      updateUser: ({ accountId, roles, tags, userId }) =>
+        Effect.gen(function*() {
+          const { users } = yield* account(accountId)
+          const current = users.find((u) => u.userId === userId)
+          if (current === undefined) return yield* Effect.fail(notFound(`User ${userId}`))
+          const { roles: _roles, tags: _tags, ...rest } = current
+          const updated = UserResponse.make({
+            ...rest,
+            ...(roles === undefined ? {} : { roles }),
+            ...(tags === undefined ? {} : { tags })
+          })
+          yield* update(accountId, (a) => ({ ...a, users: a.users.map((u) => (u.userId === userId ? updated : u)) }))
+          return updated
+        })
+    }
+
+    const dispatch = <K extends Operation>(operation: K, input: InputOf<K>, token: string | undefined) => {
+      const handler: (input: InputOf<K>) => Effect.Effect<OutputOf<K>, ApiException> = handlers[operation]
+      return applyFault(operation).pipe(
+        Effect.zipRight(checkToken(token)),
+        Effect.zipRight(checkRate),
+        Effect.zipRight(Effect.mapError(handler(input), (exception) => reject(exception))),
+        Effect.onExit((exit) =>
+          Ref.update(calls, (all) => [
+            ...all,
+            { operation, input, outcome: Exit.mapError(exit, (rejection) => rejection.exception) }
+          ])
+        )
+      )
+    }
+
+    return {
+      dispatch,
+      snapshot: Effect.map(Ref.get(state), (all) =>
+        Array.from(all, ([accountId, a]) => ({
+          accountId: AccountId.make(accountId),
+          keys: a.keys.map(({ key }) => key),
+          users: a.users
+        }))),
+      keys: (accountId) => Effect.map(account(accountId), (a) => a.keys.map(({ key }) => key)),
+      users: (accountId) => Effect.map(account(accountId), (a) => a.users),
+      calls: Ref.get(calls),
+      clearCalls: Ref.set(calls, []),
+      injectFault: (fault) => Ref.update(faults, (all) => [...all, { fault, remaining: fault.times ?? 1 }]),
+      clearFaults: Ref.set(faults, []),
+      setRateLimit: (perSecond) => Ref.set(rateLimit, perSecond)
+    } satisfies Service
+  })
+
+/**
+ * The store as a service: the in-memory layers and the server find it in context, and tests
+ * `yield* IdentityStore` to seed, inspect and inject faults.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class IdentityStore extends Context.Tag("@katanemo/testing/IdentityStore")<IdentityStore, Service>() {
+  /** @since 0.1.0 */
+  static readonly make = make
+  /** @since 0.1.0 */
+  static readonly layer = (options: Options = {}): Layer.Layer<IdentityStore, ParseResult.ParseError> =>
+    Layer.effect(IdentityStore, make(options))
+}

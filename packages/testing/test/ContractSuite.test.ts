@@ -1,0 +1,18 @@
+import { describe, it } from "@effect/vitest"
+import { ContractSuite } from "@katanemo/testing"
+import * as Effect from "effect/Effect"
+import { memory, socket, wire } from "./targets.js"
+
+const targets = [
+  ["the in-memory layer", memory],
+  ["the live client over the wire-level fake", wire],
+  ["the live client against the server on a socket", socket]
+] as const
+
+for (const [name, target] of targets) {
+  describe(`contract: ${name}`, () => {
+    for (const rule of ContractSuite.cases) {
+      it.effect(rule.name, () => Effect.provide(rule.run, target(rule.options)))
+    }
+  })
+}
