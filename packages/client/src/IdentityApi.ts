@@ -29,6 +29,8 @@ import { makeEngine } from "./internal/client.js"
 import { notFound, unexpectedNotFound } from "./internal/interpret.js"
 import type { RawResponse } from "./RawResponse.js"
 
+const UserRequestBody = Schema.Struct(UserRequest.fields).annotations({ identifier: "UserRequest" })
+
 /**
  * The eight operations, described once: method, path, input, body and success schemas. The live
  * client runs on these; the in-memory layers validate inputs the same way.
@@ -43,7 +45,7 @@ export const endpoints = {
     template: "/org/{accountId}/keys",
     input: CreateClientKeyInput,
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
-    body: Schema.Struct(ClientKeyRequest.fields),
+    body: Schema.Struct(ClientKeyRequest.fields).annotations({ identifier: "ClientKeyRequest" }),
     success: ClientKeyResponse,
     onNotFound: unexpectedNotFound
   }),
@@ -80,7 +82,7 @@ export const endpoints = {
     template: "/org/{accountId}/user",
     input: CreateUserInput,
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
-    body: Schema.Struct(UserRequest.fields),
+    body: UserRequestBody,
     success: UserResponse,
     onNotFound: unexpectedNotFound
   }),
@@ -108,7 +110,7 @@ export const endpoints = {
     template: "/org/{accountId}/user/{userId}",
     input: UpdateUserInput,
     path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
-    body: Schema.Struct(UserRequest.fields),
+    body: UserRequestBody,
     success: UserResponse,
     onNotFound: notFound
   })
