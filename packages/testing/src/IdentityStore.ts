@@ -25,12 +25,13 @@ import {
 import { BadRequestException } from "@katanemo/models"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
+import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
@@ -153,6 +154,37 @@ export const Seed = Schema.Struct({
  * @category seed
  */
 export type Seed = typeof Seed.Encoded
+
+/**
+ * A seed that breaks the rules or the schema. `issues` name each bad entry by its path, such as
+ * `accounts[0].keys[1].clientId: Expected a non-empty key id, actual ""`.
+ *
+ * @since 0.1.0
+ * @category seed
+ */
+export class SeedError extends Data.TaggedError("SeedError")<{ readonly issues: ReadonlyArray<string> }> {
+  override get message(): string {
+    return `invalid seed:\n${this.issues.map((issue) => `  ${issue}`).join("\n")}`
+  }
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join("")
+
+/**
+ * Reads a seed (from a JSON file, say), or fails with a {@link SeedError} naming each bad entry.
+ *
+ * @since 0.1.0
+ * @category seed
+ */
+export const decodeSeed = (input: unknown): Effect.Effect<typeof Seed.Type, SeedError> =>
+  Effect.mapError(Schema.decodeUnknown(Seed, { errors: "all" })(input), (error) =>
+    new SeedError({
+      issues: ParseResult.ArrayFormatter.formatErrorSync(error)
+        // an absent list is allowed: its "Expected undefined" alternative only adds noise
+        .filter((issue) => !issue.message.startsWith("Expected undefined"))
+        .map((issue) => (issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`))
+    }))
 
 // ---------------------------------------------------------------------------------------------
 // options, records, faults
@@ -298,10 +330,10 @@ const reject = (exception: ApiException, retryAfter: Option.Option<Duration.Dura
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, ParseResult.ParseError> =>
+export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =>
   Effect.gen(function*() {
     const serviceId = options.serviceId ?? "svc-local"
-    const seed = yield* Schema.decodeUnknown(Seed)(options.seed ?? {})
+    const seed = yield* decodeSeed(options.seed ?? {})
     const initial = new Map<string, Account>()
     for (const account of seed.accounts) {
       const keys: Array<StoredKey> = []
@@ -538,6 +570,6 @@ export class IdentityStore extends Context.Tag("@katanemo/testing/IdentityStore"
   /** @since 0.1.0 */
   static readonly make = make
   /** @since 0.1.0 */
-  static readonly layer = (options: Options = {}): Layer.Layer<IdentityStore, ParseResult.ParseError> =>
+  static readonly layer = (options: Options = {}): Layer.Layer<IdentityStore, SeedError> =>
     Layer.effect(IdentityStore, make(options))
 }

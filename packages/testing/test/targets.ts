@@ -45,5 +45,6 @@ export const socket: Target = (options) =>
   ).pipe(
     Layer.provide(NodeHttpClient.layerUndici),
     Layer.provide(serverLayer),
-    Layer.provideMerge(store(options))
+    Layer.provideMerge(store(options)),
+    Layer.orDie
   )

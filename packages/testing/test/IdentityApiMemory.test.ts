@@ -1,0 +1,156 @@
+import { assert, describe, it } from "@effect/vitest"
+import { IdentityApi, NotFoundException } from "@katanemo/client"
+import { AccountId, ConflictException, KeyId, UserId } from "@katanemo/models"
+import { decodeSeed, IdentityApiMemory, IdentityStore } from "@katanemo/testing"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+
+const acme = AccountId.make("acme")
+
+describe("IdentityApiMemory", () => {
+  it.effect("swaps in for the live layer: a program runs unchanged", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const key = yield* identity.createClientKey({ accountId: acme, clientName: "ci-bot", defaultRoleId: "admin" })
+      const keys = yield* identity.getClientKeyList({ accountId: acme })
+      assert.deepStrictEqual(keys.map((k) => k.clientKeyId), [key.clientId])
+    }).pipe(Effect.provide(IdentityApiMemory.layer())))
+
+  it.effect("errors carry the call's context, as the live client's do", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      yield* identity.createClientKey({ accountId: acme, clientName: "ci-bot", defaultRoleId: "admin" })
+      const conflict = yield* Effect.flip(
+        identity.createClientKey({ accountId: acme, clientName: "ci-bot", defaultRoleId: "admin" })
+      )
+      assert.instanceOf(conflict, ConflictException)
+      if (!(conflict instanceof ConflictException)) return
+      assert.deepInclude(conflict, {
+        operation: "createClientKey",
+        method: "POST",
+        path: "/org/acme/keys",
+        status: 409,
+        errorCode: "KEY_NAME_EXISTS"
+      })
+      const missing = yield* Effect.flip(identity.getUser({ accountId: acme, userId: UserId.make("a b") }))
+      assert.instanceOf(missing, NotFoundException)
+      assert.deepInclude(missing, { path: "/org/acme/user/a%20b", status: 404, message: "User a b not found" })
+    }).pipe(Effect.provide(IdentityApiMemory.layer())))
+
+  it.effect("raw calls answer what the server would send", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const missing = yield* identity.raw.getClientKey({ accountId: acme, keyId: KeyId.make("nope") })
+      assert.strictEqual(missing.status, 404)
+      assert.deepStrictEqual(JSON.parse(missing.body), { message: "Key nope not found", errorCode: "NOT_FOUND" })
+      const listed = yield* identity.raw.getClientKeyList({ accountId: acme })
+      assert.strictEqual(listed.status, 200)
+      assert.strictEqual(listed.body, "[]")
+      assert.isString(listed.requestId)
+    }).pipe(Effect.provide(IdentityApiMemory.layer())))
+
+  it.effect("the store records each call with its input and outcome", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const store = yield* IdentityStore
+      yield* identity.createUserForAccount({ accountId: acme, userId: UserId.make("ada"), roles: ["dev"] })
+      yield* Effect.either(identity.createUserForAccount({ accountId: acme, userId: UserId.make("ada") }))
+      const calls = yield* store.calls
+      assert.deepStrictEqual(calls.map((c) => c.operation), ["createUserForAccount", "createUserForAccount"])
+      assert.deepStrictEqual(calls[0]?.input, { accountId: "acme", userId: "ada", roles: ["dev"] })
+      assert.isTrue(calls[0] !== undefined && Exit.isSuccess(calls[0].outcome))
+      const second = calls[1]?.outcome
+      assert.isTrue(second !== undefined && Exit.isFailure(second))
+      yield* store.clearCalls
+      assert.lengthOf(yield* store.calls, 0)
+    }).pipe(Effect.provide(IdentityApiMemory.layer())))
+
+  it.effect("a fault on any operation applies to the next call, whatever it is", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const store = yield* IdentityStore
+      yield* store.injectFault({ fail: new ConflictException({ message: "injected" }), times: 1 })
+      const error = yield* Effect.flip(identity.getUsersForAccount({ accountId: acme }))
+      assert.strictEqual(error._tag, "ConflictException")
+      yield* identity.getUsersForAccount({ accountId: acme })
+      yield* store.injectFault({ fail: new ConflictException({ message: "never" }) })
+      yield* store.clearFaults
+      yield* identity.getUsersForAccount({ accountId: acme })
+    }).pipe(Effect.provide(IdentityApiMemory.layer())))
+
+  it.effect("the rate limit can be set and lifted while running", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const store = yield* IdentityStore
+      yield* store.setRateLimit(1)
+      yield* identity.getUsersForAccount({ accountId: acme })
+      assert.strictEqual(
+        (yield* Effect.flip(identity.getUsersForAccount({ accountId: acme })))._tag,
+        "TooManyRequestsException"
+      )
+      yield* store.setRateLimit(undefined)
+      yield* identity.getUsersForAccount({ accountId: acme })
+    }).pipe(Effect.provide(IdentityApiMemory.layer())))
+})
+
+describe("seeding", () => {
+  it.effect("defaults apply: keys active, users inactive and not admins", () =>
+    Effect.gen(function*() {
+      const store = yield* IdentityStore
+      const [account] = yield* store.snapshot
+      assert.strictEqual(account?.accountId, "acme")
+      const key = account?.keys[0]
+      assert.deepStrictEqual([key?.clientKeyId, key?.isActive, key?.roles, key?.serviceId], [
+        "k1",
+        true,
+        [],
+        "svc-local"
+      ])
+      const user = account?.users[0]
+      assert.deepStrictEqual([user?.userId, user?.isActive, user?.isAdmin], ["ada", false, false])
+    }).pipe(Effect.provide(IdentityStore.layer({
+      seed: {
+        accounts: [{ accountId: "acme", keys: [{ clientId: "k1", clientName: "one" }], users: [{ userId: "ada" }] }]
+      }
+    }))))
+
+  const bad: ReadonlyArray<readonly [string, unknown, RegExp]> = [
+    ["a duplicate key name", {
+      accounts: [{
+        accountId: "acme",
+        keys: [{ clientId: "k1", clientName: "x" }, { clientId: "k2", clientName: "x" }]
+      }]
+    }, /accounts\[0\]\.keys\[1\]\.clientName: duplicate clientName "x"/],
+    [
+      "a duplicate user",
+      { accounts: [{ accountId: "a", users: [{ userId: "u" }, { userId: "u" }] }] },
+      /accounts\[0\]\.users\[1\]\.userId/
+    ],
+    ["a duplicate account", { accounts: [{ accountId: "a" }, { accountId: "a" }] }, /accounts\[1\]\.accountId/],
+    [
+      "an empty clientId",
+      { accounts: [{ accountId: "a", keys: [{ clientId: "", clientName: "x" }] }] },
+      /^invalid seed:\n  accounts\[0\]\.keys\[0\]\.clientId: Expected a non-empty key id, actual ""$/
+    ],
+    [
+      "roles that are not strings",
+      { accounts: [{ accountId: "a", users: [{ userId: "u", roles: [1] }] }] },
+      /accounts\[0\]\.users\[0\]\.roles\[0\]: Expected string, actual 1/
+    ]
+  ]
+  for (const [what, seed, message] of bad) {
+    it.effect(`a seed with ${what} fails to decode, naming the entry`, () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(decodeSeed(seed))
+        assert.match(error.message, message)
+      }))
+  }
+
+  it.effect("building a store from a bad seed fails with the same error", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        IdentityStore.make({ seed: { accounts: [{ accountId: "a" }, { accountId: "a" }] } })
+      )
+      assert.match(error.message, /accounts\[1\]\.accountId: duplicate account "a"/)
+    }))
+})

@@ -1,0 +1,123 @@
+import { assert, describe, it } from "@effect/vitest"
+import { TooManyRequestsException } from "@katanemo/models"
+import { IdentityServer, IdentityStore } from "@katanemo/testing"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+
+const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+  IdentityServer.handle({ method: "POST", url, headers: { "content-type": "application/json", ...headers }, body })
+const get = (url: string, headers: Record<string, string> = {}) =>
+  IdentityServer.handle({ method: "GET", url, headers, body: "" })
+
+const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+/** The body as a JSON object (fails the test if it is not one). */
+const object = Schema.decodeUnknownSync(Schema.parseJson(JsonObject))
+/** The body as a JSON array of objects. */
+const objects = Schema.decodeUnknownSync(Schema.parseJson(Schema.Array(JsonObject)))
+
+describe("IdentityServer.handle", () => {
+  it.effect("answers 200 with the wire JSON, a content type and a request id", () =>
+    Effect.gen(function*() {
+      const created = yield* post("/org/acme/keys", JSON.stringify({ clientName: "ci-bot", defaultRoleId: "admin" }))
+      assert.strictEqual(created.status, 200)
+      assert.strictEqual(created.headers["content-type"], "application/json")
+      assert.match(created.headers["x-request-id"] ?? "", /^req_[0-9a-f]{16}$/)
+      assert.deepStrictEqual(Object.keys(object(created.body)).sort(), ["clientId", "clientSecret"])
+      const listed = yield* get("/org/acme/keys")
+      assert.deepStrictEqual(Object.keys(objects(listed.body)[0] ?? {}).sort(), [
+        "accountId",
+        "clientKeyId",
+        "clientName",
+        "isActive",
+        "roles",
+        "serviceId"
+      ])
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("decodes percent-encoded path ids: one segment each", () =>
+    Effect.gen(function*() {
+      yield* post("/org/a%2F..%2Fb/user", JSON.stringify({ accountId: "a/../b", userId: "ü ?#%" }))
+      const store = yield* IdentityStore
+      assert.deepStrictEqual((yield* store.users("a/../b")).map((u) => String(u.userId)), ["ü ?#%"])
+      const read = yield* get("/org/a%2F..%2Fb/user/%C3%BC%20%3F%23%25")
+      assert.strictEqual(read.status, 200)
+      assert.strictEqual(read.body.includes("\"userId\":\"ü ?#%\""), true)
+      const bad = yield* get("/org/acme/user/%E0%A4%A")
+      assert.strictEqual(bad.status, 400)
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("an invite whose body accountId differs from the path is a 400 naming accountId", () =>
+    Effect.gen(function*() {
+      const response = yield* post("/org/acme/user", JSON.stringify({ accountId: "globex", userId: "ada" }))
+      assert.strictEqual(response.status, 400)
+      assert.include(String(object(response.body)["message"]), "accountId")
+      const missing = yield* post("/org/acme/user", JSON.stringify({ userId: "ada" }))
+      assert.strictEqual(missing.status, 400)
+      assert.include(missing.body, "accountId")
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("malformed bodies are 400s with the spec's BadRequestException body", () =>
+    Effect.gen(function*() {
+      for (
+        const body of ["{not json", "", "[1,2]", "\"text\"", JSON.stringify({ clientName: "", defaultRoleId: "x" })]
+      ) {
+        const response = yield* post("/org/acme/keys", body)
+        assert.strictEqual(response.status, 400, body)
+        assert.deepStrictEqual(Object.keys(object(response.body)).sort(), ["errorCode", "message"], body)
+      }
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("unknown paths are 404 and wrong methods 405, with the spec's default Error body", () =>
+    Effect.gen(function*() {
+      const unknown = yield* get("/org/acme/widgets")
+      assert.strictEqual(unknown.status, 404)
+      assert.deepStrictEqual(Object.keys(object(unknown.body)).sort(), ["code", "message"])
+      const wrong = yield* IdentityServer.handle({ method: "PATCH", url: "/org/acme/keys", headers: {}, body: "" })
+      assert.strictEqual(wrong.status, 405)
+      assert.strictEqual(wrong.headers["allow"], "POST, GET")
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("a body over 1 MiB is refused with 413", () =>
+    Effect.gen(function*() {
+      const response = yield* post(
+        "/org/acme/keys",
+        JSON.stringify({ clientName: "x".repeat(IdentityServer.maxBodyBytes) })
+      )
+      assert.strictEqual(response.status, 413)
+      const store = yield* IdentityStore
+      assert.lengthOf(yield* store.calls, 0)
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("the rate limit answers 429 with Retry-After", () =>
+    Effect.gen(function*() {
+      yield* get("/org/acme/keys")
+      const limited = yield* get("/org/acme/keys")
+      assert.strictEqual(limited.status, 429)
+      assert.strictEqual(limited.headers["retry-after"], "1")
+      assert.deepStrictEqual(object(limited.body), {
+        message: "Rate limit of 1 requests per second exceeded",
+        errorCode: "RATE_LIMITED"
+      })
+    }).pipe(Effect.provide(IdentityStore.layer({ rateLimit: 1 }))))
+
+  it.effect("an injected 429 carries the injected Retry-After", () =>
+    Effect.gen(function*() {
+      const store = yield* IdentityStore
+      yield* store.injectFault({
+        fail: new TooManyRequestsException({ message: "slow down" }),
+        retryAfter: "7 seconds"
+      })
+      const response = yield* get("/org/acme/keys")
+      assert.strictEqual(response.status, 429)
+      assert.strictEqual(response.headers["retry-after"], "7")
+      assert.deepStrictEqual(object(response.body), { message: "slow down" })
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("reads the bearer token from the Authorization header", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* get("/org/acme/keys")).status, 401)
+      assert.strictEqual((yield* get("/org/acme/keys", { authorization: "Bearer wrong" })).status, 401)
+      assert.strictEqual((yield* get("/org/acme/keys", { authorization: "Basic dG9r" })).status, 401)
+      assert.strictEqual((yield* get("/org/acme/keys", { authorization: "Bearer tok" })).status, 200)
+    }).pipe(Effect.provide(IdentityStore.layer({ validTokens: ["tok"] }))))
+})
