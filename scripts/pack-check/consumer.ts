@@ -12,6 +12,7 @@ import {
   UserResponse
 } from "@katanemo/models"
 import { UserRequest } from "@katanemo/models/User"
+import { IdentityApiMemory, IdentityStore, OpenApi } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -79,3 +80,23 @@ server.close()
 check(keys.length === 1 && keys[0]?.clientKeyId === "key-1", "the client lists keys")
 check(conflict === "ConflictException 409: exists", "the client maps 409 to ConflictException")
 console.log(`client ok: ${keys.length} key, ${conflict}`)
+
+// @katanemo/testing: the same kind of program on the in-memory layer, and the store's view of it.
+const inMemory = await Effect.runPromise(
+  Effect.gen(function*() {
+    const identity = yield* IdentityApi
+    const store = yield* IdentityStore
+    const key = yield* identity.createClientKey({
+      accountId: AccountId.make("acme"),
+      clientName: "ci",
+      defaultRoleId: "r"
+    })
+    const duplicate = yield* Effect.flip(
+      identity.createClientKey({ accountId: AccountId.make("acme"), clientName: "ci", defaultRoleId: "r" })
+    )
+    return { key, duplicate: duplicate._tag, stored: (yield* store.keys("acme")).length }
+  }).pipe(Effect.provide(IdentityApiMemory.layer()))
+)
+check(inMemory.stored === 1 && inMemory.duplicate === "ConflictException", "the in-memory layer follows the rules")
+check(OpenApi.make().paths["/org/{accountId}/keys"] !== undefined, "the OpenAPI document has the key paths")
+console.log(`testing ok: ${inMemory.key.clientId}, then ${inMemory.duplicate}`)
