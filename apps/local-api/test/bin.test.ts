@@ -61,7 +61,7 @@ describe("katanemo-local-api (the process)", () => {
       run.child.kill(signal)
       assert.strictEqual(await run.exit, 0, run.output())
       assert.include(run.output(), "stopped")
-    }, 20_000)
+    }, 60_000)
   }
 
   it("refuses an invalid seed with a message naming the bad entry", async () => {
@@ -74,11 +74,11 @@ describe("katanemo-local-api (the process)", () => {
     const run = start(["--port", "0", "--seed", seed])
     assert.strictEqual(await run.exit, 2)
     assert.include(run.output(), "accounts[0].keys[1].clientName: duplicate clientName \"x\"")
-  }, 20_000)
+  }, 60_000)
 
   it("refuses a seed file that is not JSON", async () => {
     const run = start(["--port", "0", "--seed", writeSeed("{ accounts: ")])
     assert.strictEqual(await run.exit, 2)
     assert.include(run.output(), "is not valid JSON")
-  }, 20_000)
+  }, 60_000)
 })

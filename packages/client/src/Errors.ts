@@ -14,7 +14,8 @@ import type {
   TooManyRequestsException,
   UnauthorizedException
 } from "@katanemo/models"
-import { ErrorBody } from "@katanemo/models"
+import { ErrorBody, Issues } from "@katanemo/models"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 const call = {
@@ -39,18 +40,31 @@ const where = (e: { readonly operation: string; readonly method: string; readonl
 
 /**
  * The input failed validation before anything was sent: an empty id, a missing required field,
- * a value of the wrong type. `detail` is the schema's report and names the field.
+ * a value of the wrong type. `issues` has one line per problem, naming the field
+ * (`clientName: Expected a non empty string, actual ""`).
  *
  * @since 0.1.0
  * @category errors
  */
 export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>()("InvalidRequestError", {
   ...call,
-  detail: Schema.String
+  issues: Schema.Array(Schema.String)
 }) {
+  /**
+   * The error for a `ParseError` of an operation's input.
+   *
+   * @since 0.1.0
+   */
+  static fromParseError(
+    call: { readonly operation: string; readonly method: string; readonly path: string },
+    error: ParseResult.ParseError
+  ): InvalidRequestError {
+    return new InvalidRequestError({ ...call, issues: Issues.issues(error) })
+  }
+
   /** @since 0.1.0 */
   override get message(): string {
-    return `invalid input for ${this.operation}: ${this.detail}`
+    return `invalid input for ${this.operation}: ${this.issues.join("; ")}`
   }
 }
 

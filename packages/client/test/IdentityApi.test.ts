@@ -403,8 +403,12 @@ describe("IdentityApi over HTTP", () => {
         const error = yield* Effect.flip(
           identity.createClientKey({ accountId, clientName: "", defaultRoleId: "admin" })
         )
-        assert.strictEqual(error._tag, "InvalidRequestError")
-        assert.include(error.message, "clientName")
+        if (error._tag !== "InvalidRequestError") return assert.fail(error._tag)
+        assert.deepStrictEqual(error.issues, ["clientName: Expected a non empty string, actual \"\""])
+        assert.strictEqual(
+          error.message,
+          "invalid input for createClientKey: clientName: Expected a non empty string, actual \"\""
+        )
         const missing = yield* Effect.either(
           identity.createUserForAccount(untyped({ userId: "ada" }))
         )

@@ -28,4 +28,9 @@ export * from "./Ids.js"
 /**
  * @since 0.1.0
  */
+export * as Issues from "./Issues.js"
+
+/**
+ * @since 0.1.0
+ */
 export * from "./User.js"

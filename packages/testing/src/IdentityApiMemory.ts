@@ -70,12 +70,10 @@ const invalid = (
   endpoint: { readonly operation: string; readonly method: string; readonly template: string },
   error: ParseResult.ParseError
 ) =>
-  new InvalidRequestError({
-    operation: endpoint.operation,
-    method: endpoint.method,
-    path: endpoint.template,
-    detail: error.message
-  })
+  InvalidRequestError.fromParseError(
+    { operation: endpoint.operation, method: endpoint.method, path: endpoint.template },
+    error
+  )
 
 /**
  * Builds the service over the store in context.

@@ -15,6 +15,7 @@ import {
   ClientKeyObject,
   ClientKeyResponse,
   ConflictException,
+  Issues,
   KeyId,
   NotFoundException,
   TooManyRequestsException,
@@ -31,7 +32,6 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
@@ -168,9 +168,6 @@ export class SeedError extends Data.TaggedError("SeedError")<{ readonly issues: 
   }
 }
 
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join("")
-
 /**
  * Reads a seed (from a JSON file, say), or fails with a {@link SeedError} naming each bad entry.
  *
@@ -178,13 +175,10 @@ const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
  * @category seed
  */
 export const decodeSeed = (input: unknown): Effect.Effect<typeof Seed.Type, SeedError> =>
-  Effect.mapError(Schema.decodeUnknown(Seed, { errors: "all" })(input), (error) =>
-    new SeedError({
-      issues: ParseResult.ArrayFormatter.formatErrorSync(error)
-        // an absent list is allowed: its "Expected undefined" alternative only adds noise
-        .filter((issue) => !issue.message.startsWith("Expected undefined"))
-        .map((issue) => (issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`))
-    }))
+  Effect.mapError(
+    Schema.decodeUnknown(Seed, { errors: "all" })(input),
+    (error) => new SeedError({ issues: Issues.issues(error) })
+  )
 
 // ---------------------------------------------------------------------------------------------
 // options, records, faults

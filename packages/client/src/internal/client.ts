@@ -132,19 +132,20 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
     then: (call: Call, response: RawResponse) => Effect.Effect<B, E>
   ): Effect.Effect<B, E | RawError> =>
     Effect.gen(function*() {
-      const valid = yield* Effect.mapError(endpoint.validate(input), (error) =>
-        new InvalidRequestError({
-          operation: endpoint.operation,
-          method: endpoint.method,
-          path: endpoint.template,
-          detail: error.message
-        }))
+      const valid = yield* Effect.mapError(
+        endpoint.validate(input),
+        (error) =>
+          InvalidRequestError.fromParseError(
+            { operation: endpoint.operation, method: endpoint.method, path: endpoint.template },
+            error
+          )
+      )
       const call: Call = { operation: endpoint.operation, method: endpoint.method, path: endpoint.path(valid) }
       yield* Effect.annotateCurrentSpan("katanemo.account_id", endpoint.accountId(valid))
       let request = HttpClientRequest.make(endpoint.method)(call.path)
       if (endpoint.body !== undefined) {
         const body = yield* Effect.mapError(endpoint.body(valid), (error) =>
-          new InvalidRequestError({ ...call, detail: error.message }))
+          InvalidRequestError.fromParseError(call, error))
         request = HttpClientRequest.bodyUnsafeJson(request, body)
       }
       if (options?.headers !== undefined) {
