@@ -58,7 +58,8 @@ const describe = (error: unknown): string => {
   let next: unknown = error
   for (let depth = 0; depth < 4 && typeof next === "object" && next !== null; depth++) {
     if ("message" in next && typeof next.message === "string" && next.message !== "") parts.push(next.message)
-    if ("code" in next && typeof next.code === "string") parts.push(next.code)
+    const code = "code" in next && typeof next.code === "string" ? next.code : undefined
+    if (code !== undefined && !parts.some((part) => part.includes(code))) parts.push(code)
     next = "cause" in next ? next.cause : undefined
   }
   return [...new Set(parts)].join(": ") || "request failed"

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+/** The `katanemo` executable. */
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as Effect from "effect/Effect"
+import { run } from "./Cli.js"
+
+run(process.argv).pipe(
+  Effect.tap((code) => Effect.sync(() => (process.exitCode = code))),
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
+)
