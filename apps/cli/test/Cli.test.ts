@@ -2,10 +2,10 @@
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityStore, type Options as StoreOptions } from "@katanemo/testing"
-import * as LocalApi from "katanemo-local-api/LocalApi"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as LocalApi from "katanemo-local-api/LocalApi"
 import { spawnSync } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -36,7 +36,7 @@ const katanemo = (...args: ReadonlyArray<string>): Effect.Effect<Outcome, never,
       Effect.withConsole(capture),
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["KATANEMO_BASE_URL", url]])))
     )
-    // eslint-disable-next-line no-control-regex
+
     const plain = (lines: ReadonlyArray<string>) => lines.join("\n").replace(/\u001b\[[0-9;]*m/g, "")
     return { code, stdout: plain(stdout), stderr: plain(stderr) }
   })
@@ -64,7 +64,14 @@ describe("katanemo keys", () => {
 
       const json = yield* katanemo("keys", "list", "-a", "acme", "--json")
       const keys: unknown = JSON.parse(json.stdout)
-      assert.deepStrictEqual(keys, [{ accountId: "acme", roles: ["admin"], clientName: "ci-bot", clientKeyId: keyId, serviceId: "svc-local", isActive: true }])
+      assert.deepStrictEqual(keys, [{
+        accountId: "acme",
+        roles: ["admin"],
+        clientName: "ci-bot",
+        clientKeyId: keyId,
+        serviceId: "svc-local",
+        isActive: true
+      }])
 
       const got = yield* katanemo("keys", "get", "-a", "acme", "-k", keyId)
       assert.match(got.stdout, new RegExp(`^key id\\s+${keyId}$`, "m"))
@@ -127,7 +134,10 @@ describe("katanemo users", () => {
       assert.include(invited.stdout, "Invited ada@acme.example to account acme")
       const store = yield* IdentityStore
       const [user] = yield* store.users("acme")
-      assert.deepStrictEqual([user?.roles, user?.tags], [["developer", "oncall"], { team: ["platform", "sre"], site: ["eu"] }])
+      assert.deepStrictEqual([user?.roles, user?.tags], [["developer", "oncall"], {
+        team: ["platform", "sre"],
+        site: ["eu"]
+      }])
 
       const listed = yield* katanemo("users", "list", "-a", "acme")
       assert.match(listed.stdout, /^ada@acme\.example\s+developer,oncall\s+team=platform\|sre,site=eu\s+no\s+no$/m)
@@ -159,7 +169,18 @@ describe("tokens", () => {
       assert.include(denied.stderr, "unauthorized: Missing bearer token. Set KATANEMO_API_TOKEN (or pass --token)")
       const wrong = yield* katanemo("keys", "list", "-a", "acme", "--token", "tok_WRONG_secret")
       assert.strictEqual(wrong.code, 1)
-      const right = yield* katanemo("keys", "create", "-a", "acme", "--name", "n", "--role", "r", "--token", "tok_GOOD_secret")
+      const right = yield* katanemo(
+        "keys",
+        "create",
+        "-a",
+        "acme",
+        "--name",
+        "n",
+        "--role",
+        "r",
+        "--token",
+        "tok_GOOD_secret"
+      )
       assert.strictEqual(right.code, 0)
       for (const outcome of [wrong, right]) {
         assert.notInclude(outcome.stdout + outcome.stderr, "tok_WRONG_secret")
@@ -172,7 +193,11 @@ describe("usage and network errors", () => {
   const usage: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
     ["a missing --account", ["keys", "list"], "account"],
     ["an empty --account", ["keys", "list", "--account", ""], "--account: Expected a non-empty account id"],
-    ["a tag without =", ["users", "invite", "-a", "acme", "-u", "ada", "--tag", "team"], "--tag expects key=value, got \"team\""],
+    [
+      "a tag without =",
+      ["users", "invite", "-a", "acme", "-u", "ada", "--tag", "team"],
+      "--tag expects key=value, got \"team\""
+    ],
     ["an unknown command", ["keys", "rotate"], "keys"]
   ]
   for (const [what, args, says] of usage) {
@@ -190,7 +215,10 @@ describe("usage and network errors", () => {
     Effect.gen(function*() {
       const outcome = yield* katanemo("keys", "list", "-a", "acme", "--base-url", "http://127.0.0.1:9")
       assert.strictEqual(outcome.code, 3)
-      assert.match(outcome.stderr, /^katanemo: cannot reach the Katanemo API at http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/)
+      assert.match(
+        outcome.stderr,
+        /^katanemo: cannot reach the Katanemo API at http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/
+      )
     }).pipe(withApi()))
 
   for (const args of [["--help"], ["keys", "--help"], ["users", "invite", "--help"]]) {
