@@ -20,7 +20,7 @@ const config: ViteUserConfig = {
   test: {
     include: ["test/**/*.test.ts"],
     // The JSON report feeds the one-line summary that `pnpm test` ends with (scripts/test-summary.mjs).
-    reporters: ["default", ["json", { outputFile: ".tsbuild/vitest-results.json" }]],
+    reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
     sequence: { concurrent: false }
   }
 }

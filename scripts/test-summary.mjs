@@ -8,9 +8,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const reports = ["packages", "apps"]
   .filter((group) => fs.existsSync(path.join(root, group)))
   .flatMap((group) =>
-    fs.readdirSync(path.join(root, group)).map((name) =>
-      path.join(root, group, name, ".tsbuild", "vitest-results.json")
-    )
+    fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name, ".test-results", "vitest.json"))
   )
   .filter((file) => fs.existsSync(file))
 

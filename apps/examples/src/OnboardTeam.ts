@@ -104,12 +104,12 @@ export const formatReport = (report: Report): string => {
   const width = Math.max(...report.outcomes.map((o) => o.userId.length), 4)
   const lines = report.outcomes.map((o) => {
     const what = o.status === "failed" ? o.reason : `roles ${o.roles.join(",") || "-"}`
-    return `  ${o.userId.padEnd(width)}  ${o.status.padEnd(14)}  ${what}`
+    return `${o.userId.padEnd(width)}  ${o.status.padEnd(14)}  ${what}`
   })
   const count = (status: Outcome["status"]) => report.outcomes.filter((o) => o.status === status).length
   return [
     ...lines,
-    `  ${count("invited")} invited, ${count("already-member")} already members, ${count("failed")} failed; `
-    + `${report.rateLimited} rate-limited calls ridden out`
+    `${count("invited")} invited, ${count("already-member")} already members, ${count("failed")} failed; `
+    + `${report.rateLimited} calls retried here after a 429`
   ].join("\n")
 }
