@@ -22,7 +22,7 @@ import {
 } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
-import { backoff, isRetryableStatus, policy, RetryableResponse } from "./retry.js"
+import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
 import { version } from "./version.js"
 
 /** The `User-Agent` every request carries. */
@@ -154,23 +154,16 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
       }
 
       const timeout = options?.timeout === undefined ? clientTimeout : Duration.decode(options.timeout)
-      const base = options?.retrySchedule ?? (options?.maxRetries !== undefined
-        ? backoff(options.maxRetries)
-        : clientSchedule)
-      const schedule = policy(call.method, base, { operation: call.operation, method: call.method, path: call.path })
-
-      const retried = attempt(call, request, timeout).pipe(
-        Effect.filterOrFail(
-          (response) =>
-            !isRetryableStatus(call.method, response.status),
-          (response) => new RetryableResponse(response)
-        ),
-        Effect.retry(schedule),
-        Effect.catchIf(
-          (error): error is RetryableResponse => error instanceof RetryableResponse,
-          (error) => Effect.succeed(error.response)
-        )
-      )
+      const once = attempt(call, request, timeout)
+      // The common case pays for no retry machinery: the schedule is built on the first failure.
+      const retried = Effect.matchEffect(once, {
+        onSuccess: (response) =>
+          isRetryableStatus(call.method, response.status)
+            ? retry(call, once, new RetryableResponse(response), options)
+            : Effect.succeed(response),
+        onFailure: (error) =>
+          isRetryable(call.method)(error) ? retry(call, once, error, options) : Effect.fail(error)
+      })
       const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
       const response = yield* deadline === undefined ? retried : retried.pipe(
         Effect.timeoutFail({
@@ -183,11 +176,46 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
     }).pipe(
       Effect.withSpan(`IdentityApi.${endpoint.operation}`, {
         kind: "client",
-        attributes: { "katanemo.operation": endpoint.operation }
+        attributes: { "katanemo.operation": endpoint.operation },
+        captureStackTrace: false
       })
     )
 
   const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
+
+  /**
+   * Retries after a first retryable failure, as the call's schedule says: waits, attempts again,
+   * and answers the last response (a retryable status that persisted is still a response).
+   */
+  const retry = (
+    call: Call,
+    once: Effect.Effect<RawResponse, TransportError | TimeoutError>,
+    first: RetryInput,
+    options: CallOptions | undefined
+  ): Effect.Effect<RawResponse, TransportError | TimeoutError> => {
+    const base = options?.retrySchedule
+      ?? (options?.maxRetries !== undefined ? backoff(options.maxRetries) : clientSchedule)
+    const schedule = policy(call.method, base, { operation: call.operation, method: call.method, path: call.path })
+    let replayFirst = true
+    const again = Effect.suspend(() => {
+      if (replayFirst) {
+        replayFirst = false
+        return Effect.fail(first)
+      }
+      return Effect.filterOrFail(
+        once,
+        (response) => !isRetryableStatus(call.method, response.status),
+        (response) => new RetryableResponse(response)
+      )
+    })
+    return again.pipe(
+      Effect.retry(schedule),
+      Effect.catchIf(
+        (error): error is RetryableResponse => error instanceof RetryableResponse,
+        (error) => Effect.succeed(error.response)
+      )
+    )
+  }
 
   return {
     call: (endpoint, input, options) =>
