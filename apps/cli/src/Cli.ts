@@ -12,7 +12,7 @@ import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import { NodeHttpClient } from "@effect/platform-node"
 import { type AddressedError, IdentityApi, IdentityApiConfig, type Service } from "@katanemo/client"
-import { AccountId, ClientKeyObject, ClientKeyResponse, Issues, KeyId, UserId, UserResponse } from "@katanemo/models"
+import { AccountId, ClientKeyResponse, Issues, KeyId, UserId } from "@katanemo/models"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -92,20 +92,21 @@ const withClient = <A>(
   f: (identity: Service) => Effect.Effect<A, AddressedError>
 ): Effect.Effect<A, CliExit> =>
   Effect.gen(function*() {
-    const env = yield* Effect.orElseSucceed(IdentityApiConfig.fromEnv, () => ({}))
+    const env = yield* Effect.catchAll(IdentityApiConfig.fromEnv, (error) =>
+      Effect.zipRight(
+        Console.error(`katanemo: invalid environment: ${String(error)}`),
+        Effect.fail(new CliExit({ code: ExitCode.usage }))
+      ))
     const identity = yield* IdentityApi.make({
       ...env,
       baseUrl: options.baseUrl,
       token: Option.getOrUndefined(options.token)
     })
-    return yield* f(identity)
-  }).pipe(
-    Effect.provide(NodeHttpClient.layerUndici),
-    Effect.catchAll((error) => {
+    return yield* Effect.catchAll(f(identity), (error) => {
       const { code, message } = describe(error, options.baseUrl)
       return Effect.zipRight(Console.error(`katanemo: ${message}`), Effect.fail(new CliExit({ code })))
     })
-  )
+  }).pipe(Effect.provide(NodeHttpClient.layerUndici))
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
 
@@ -129,7 +130,7 @@ const keysCreate = Command.make(
     ).pipe(
       Effect.flatMap((created) =>
         options.json
-          ? Render.json(ClientKeyResponse, created)
+          ? Render.wireJson(ClientKeyResponse, created)
           : Console.log(
             [
               `Created API key ${created.clientId ?? "?"} (${options.name}) in account ${options.account}.`,
@@ -150,7 +151,7 @@ const keysList = Command.make(
     withClient(options, (identity) => identity.getClientKeyList({ accountId: options.account })).pipe(
       Effect.flatMap((keys) =>
         options.json
-          ? Render.json(Schema.Array(ClientKeyObject), keys)
+          ? Render.json(keys)
           : Console.log(`${Render.keysTable(keys)}\n\n${plural(keys.length, "key")} in account ${options.account}`)
       )
     )
@@ -163,7 +164,7 @@ const keysGet = Command.make(
     withClient(options, (identity) => identity.getClientKey({ accountId: options.account, keyId: options.key })).pipe(
       Effect.flatMap((
         found
-      ) => (options.json ? Render.json(ClientKeyObject, found) : Console.log(Render.keyFields(found))))
+      ) => (options.json ? Render.json(found) : Console.log(Render.keyFields(found))))
     )
 ).pipe(Command.withDescription("Show one API key"))
 
@@ -203,7 +204,7 @@ const usersInvite = Command.make(
       })).pipe(
         Effect.flatMap((invited) =>
           options.json
-            ? Render.json(UserResponse, invited)
+            ? Render.json(invited)
             : Console.log(
               `Invited ${invited.userId ?? options.user} to account ${options.account}; `
                 + "they stay inactive until they accept the invitation.\n\n"
@@ -220,7 +221,7 @@ const usersList = Command.make(
     withClient(options, (identity) => identity.getUsersForAccount({ accountId: options.account })).pipe(
       Effect.flatMap((users) =>
         options.json
-          ? Render.json(Schema.Array(UserResponse), users)
+          ? Render.json(users)
           : Console.log(`${Render.usersTable(users)}\n\n${plural(users.length, "user")} in account ${options.account}`)
       )
     )
@@ -233,7 +234,7 @@ const usersGet = Command.make(
     withClient(options, (identity) => identity.getUser({ accountId: options.account, userId: options.user })).pipe(
       Effect.flatMap((
         found
-      ) => (options.json ? Render.json(UserResponse, found) : Console.log(Render.userFields(found))))
+      ) => (options.json ? Render.json(found) : Console.log(Render.userFields(found))))
     )
 ).pipe(Command.withDescription("Show one user"))
 
@@ -256,7 +257,7 @@ const usersUpdate = Command.make(
       })).pipe(
         Effect.flatMap((updated) =>
           options.json
-            ? Render.json(UserResponse, updated)
+            ? Render.json(updated)
             : Console.log(`Updated ${options.user} in account ${options.account}.\n\n${Render.userFields(updated)}`)
         )
       )

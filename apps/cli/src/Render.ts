@@ -23,11 +23,17 @@ const tagsText = (tags: Readonly<Record<string, ReadonlyArray<string>>> | undefi
     ? "-"
     : Object.entries(tags).map(([key, values]) => `${key}=${values.join("|")}`).join(",")
 
-/** Prints a value as pretty JSON, in its wire form (secrets included: machine output is for storing them). */
-export const json = <A, I>(schema: Schema.Schema<A, I>, value: A) =>
+/**
+ * Prints a value in its wire form, secrets included: only for `keys create --json`, whose output
+ * exists to store the new secret.
+ */
+export const wireJson = <A, I>(schema: Schema.Schema<A, I>, value: A) =>
   Effect.flatMap(Schema.encode(schema)(value), (encoded) => Console.log(JSON.stringify(encoded, null, 2))).pipe(
     Effect.orDie
   )
+
+/** Prints a value as pretty JSON; a secret in it (a user's `token`) prints as `<redacted>`. */
+export const json = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
 
 export const keysTable = (keys: ReadonlyArray<ClientKeyObject>): string =>
   table(

@@ -33,7 +33,7 @@ const seed = {
 const heading = (n: number, title: string) => Console.log(`\n${n}. ${title}`)
 const indent = (text: string) => text.split("\n").map((line) => `   ${line}`).join("\n")
 const masked = (secret: Redacted.Redacted<string> | undefined) =>
-  secret === undefined ? "-" : `${Redacted.value(secret).slice(0, 6)}… (${Redacted.value(secret).length} characters)`
+  secret === undefined ? "-" : `(${Redacted.value(secret).length} characters, not shown)`
 
 /** The current console, with every line it prints indented under the demo's headings. */
 const indented = Effect.map(Effect.console, (base): Console.Console => {

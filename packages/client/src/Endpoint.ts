@@ -6,11 +6,13 @@
  *
  * @since 0.1.0
  */
+import type { NotFoundException } from "@katanemo/models"
 import type * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
-import { notFound } from "./internal/interpret.js"
+import type { UnexpectedStatusError } from "./Errors.js"
+import { notFound, unexpectedNotFound } from "./internal/interpret.js"
 
 /**
  * @since 0.1.0
@@ -86,35 +88,46 @@ export interface Endpoint<In, A, NotFound> {
  */
 export const segment = (value: string): string => encodeURIComponent(value)
 
+interface MakeOptions<In, InI, A, I, B, BI> {
+  readonly operation: string
+  readonly method: Method
+  readonly template: string
+  readonly input: Schema.Schema<In, InI>
+  readonly path: (input: In) => string
+  readonly body?: Schema.Schema<B, BI> | undefined
+  readonly success: Schema.Schema<A, I>
+  /** Whether the operation lists 404: then a 404 is `NotFoundException`, else `UnexpectedStatusError`. */
+  readonly listsNotFound: boolean
+}
+
 /**
  * Builds an {@link Endpoint}; its schemas are compiled here, once, not per call.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = <In extends { readonly accountId: string }, InI, A, I, NotFound, B = never, BI = never>(
-  options: {
-    readonly operation: string
-    readonly method: Method
-    readonly template: string
-    readonly input: Schema.Schema<In, InI>
-    readonly path: (input: In) => string
-    readonly body?: Schema.Schema<B, BI> | undefined
-    readonly success: Schema.Schema<A, I>
-    readonly onNotFound: (answer: Answer, text: string) => NotFound
+export function make<In extends { readonly accountId: string }, InI, A, I, B = never, BI = never>(
+  options: MakeOptions<In, InI, A, I, B, BI> & { readonly listsNotFound: true }
+): Endpoint<In, A, NotFoundException>
+export function make<In extends { readonly accountId: string }, InI, A, I, B = never, BI = never>(
+  options: MakeOptions<In, InI, A, I, B, BI> & { readonly listsNotFound: false }
+): Endpoint<In, A, UnexpectedStatusError>
+export function make<In extends { readonly accountId: string }, InI, A, I, B = never, BI = never>(
+  options: MakeOptions<In, InI, A, I, B, BI>
+): Endpoint<In, A, NotFoundException | UnexpectedStatusError> {
+  return {
+    operation: options.operation,
+    method: options.method,
+    template: options.template,
+    listsNotFound: options.listsNotFound,
+    validate: Schema.validate(options.input, { errors: "all" }),
+    decodeInput: Schema.decodeUnknown(options.input, { errors: "all" }),
+    path: options.path,
+    body: options.body === undefined ? undefined : Schema.encodeUnknown(options.body, { errors: "all" }),
+    accountId: (input) => input.accountId,
+    decode: Schema.decode(Schema.parseJson(options.success)),
+    encodeSuccess: Schema.encode(options.success),
+    onNotFound: options.listsNotFound ? notFound : unexpectedNotFound,
+    ast: { body: options.body?.ast, success: options.success.ast }
   }
-): Endpoint<In, A, NotFound> => ({
-  operation: options.operation,
-  method: options.method,
-  template: options.template,
-  listsNotFound: options.onNotFound === notFound,
-  validate: Schema.validate(options.input, { errors: "all" }),
-  decodeInput: Schema.decodeUnknown(options.input, { errors: "all" }),
-  path: options.path,
-  body: options.body === undefined ? undefined : Schema.encodeUnknown(options.body, { errors: "all" }),
-  accountId: (input) => input.accountId,
-  decode: Schema.decode(Schema.parseJson(options.success)),
-  encodeSuccess: Schema.encode(options.success),
-  onNotFound: options.onNotFound,
-  ast: { body: options.body?.ast, success: options.success.ast }
-})
+}

@@ -26,7 +26,6 @@ import type {
 import * as IdentityApiConfig from "./IdentityApiConfig.js"
 import { AccountInput, CreateClientKeyInput, CreateUserInput, KeyInput, UpdateUserInput, UserInput } from "./Inputs.js"
 import { makeEngine } from "./internal/client.js"
-import { notFound, unexpectedNotFound } from "./internal/interpret.js"
 import type { RawResponse } from "./RawResponse.js"
 
 const UserRequestBody = Schema.Struct(UserRequest.fields).annotations({ identifier: "UserRequest" })
@@ -47,7 +46,7 @@ export const endpoints = {
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     body: Schema.Struct(ClientKeyRequest.fields).annotations({ identifier: "ClientKeyRequest" }),
     success: ClientKeyResponse,
-    onNotFound: unexpectedNotFound
+    listsNotFound: false
   }),
   getClientKeyList: Endpoint.make({
     operation: "getClientKeyList",
@@ -56,7 +55,7 @@ export const endpoints = {
     input: AccountInput,
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     success: Schema.Array(ClientKeyObject),
-    onNotFound: unexpectedNotFound
+    listsNotFound: false
   }),
   getClientKey: Endpoint.make({
     operation: "getClientKey",
@@ -65,7 +64,7 @@ export const endpoints = {
     input: KeyInput,
     path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: ClientKeyObject,
-    onNotFound: notFound
+    listsNotFound: true
   }),
   deleteClientKey: Endpoint.make({
     operation: "deleteClientKey",
@@ -74,7 +73,7 @@ export const endpoints = {
     input: KeyInput,
     path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: Schema.String,
-    onNotFound: notFound
+    listsNotFound: true
   }),
   createUserForAccount: Endpoint.make({
     operation: "createUserForAccount",
@@ -84,7 +83,7 @@ export const endpoints = {
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     body: UserRequestBody,
     success: UserResponse,
-    onNotFound: unexpectedNotFound
+    listsNotFound: false
   }),
   getUsersForAccount: Endpoint.make({
     operation: "getUsersForAccount",
@@ -93,7 +92,7 @@ export const endpoints = {
     input: AccountInput,
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     success: Schema.Array(UserResponse),
-    onNotFound: unexpectedNotFound
+    listsNotFound: false
   }),
   getUser: Endpoint.make({
     operation: "getUser",
@@ -102,7 +101,7 @@ export const endpoints = {
     input: UserInput,
     path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     success: UserResponse,
-    onNotFound: notFound
+    listsNotFound: true
   }),
   updateUser: Endpoint.make({
     operation: "updateUser",
@@ -112,7 +111,7 @@ export const endpoints = {
     path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     body: UserRequestBody,
     success: UserResponse,
-    onNotFound: notFound
+    listsNotFound: true
   })
 }
 

@@ -1,3 +1,4 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -82,6 +83,47 @@ describe("observability", () => {
       assert.strictEqual(error._tag, "UnauthorizedException")
       assert.isAtLeast(lines.length, 2)
       for (const text of [...lines, String(error), JSON.stringify(error), Inspectable.format(error), error.message]) {
+        assert.notInclude(text, token)
+      }
+    }))
+})
+
+describe("errors never quote a secret", () => {
+  it.scoped("a success body of the wrong shape: the decode error names the field, not the values", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) =>
+        TestServer.json(res, 200, { users: [{ accountId: "acme", token: "USERTOKEN_SECRET" }] })
+      )
+      const error = yield* Effect.flip(identity.getUsersForAccount({ accountId }))
+      if (error._tag !== "ResponseDecodeError") return assert.fail(error._tag)
+      assert.match(error.detail, /^Expected ReadonlyArray<\(UserResponse/)
+      assert.notInclude(error.detail, "actual")
+      for (const text of [error.message, String(error), JSON.stringify(error)]) {
+        assert.notInclude(text, "USERTOKEN_SECRET")
+      }
+    }))
+
+  it.scoped("a truncated body with a secret in it: only 'not valid JSON'", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) =>
+        TestServer.text(res, 200, "{\"clientId\":\"k\",\"clientSecret\":\"sk_live_SUPERSECRET")
+      )
+      const error = yield* Effect.flip(identity.createClientKey({ accountId, clientName: "n", defaultRoleId: "r" }))
+      if (error._tag !== "ResponseDecodeError") return assert.fail(error._tag)
+      assert.strictEqual(error.detail, "the body is not valid JSON")
+      assert.notInclude(JSON.stringify(error) + error.message, "SUPERSECRET")
+    }))
+
+  it.scoped("a transport error keeps no request, so no Authorization header", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => TestServer.json(res, 503, {}), {
+        token: Redacted.make(token),
+        maxRetries: 0,
+        transformClient: HttpClient.filterStatusOk
+      })
+      const error = yield* Effect.flip(identity.getUser({ accountId, userId }))
+      assert.strictEqual(error._tag, "TransportError")
+      for (const text of [JSON.stringify(error), String(error), Inspectable.format(error)]) {
         assert.notInclude(text, token)
       }
     }))

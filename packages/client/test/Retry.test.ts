@@ -304,6 +304,17 @@ describe("timeouts", () => {
       yield* server.awaitClosed(1)
     }))
 
+  it.scoped("a timed-out POST is not retried: the server may have acted on it", () =>
+    Effect.gen(function*() {
+      const { identity, server } = yield* setup(never, { timeout: "1 second" })
+      const fiber = yield* Effect.fork(identity.createClientKey({ accountId, clientName: "n", defaultRoleId: "r" }))
+      yield* server.awaitRequests(1)
+      yield* elapseNextSleep
+      const error = yield* Effect.flip(Fiber.join(fiber))
+      assert.strictEqual(error._tag, "TimeoutError")
+      assert.lengthOf(yield* server.received, 1)
+    }))
+
   it.scoped("a timed-out GET is retried; a per-call timeout overrides the client's", () =>
     Effect.gen(function*() {
       const { identity, server } = yield* setup((_, res, n) =>

@@ -15,8 +15,10 @@ describe("parseRetryAfter", () => {
     assert.deepStrictEqual(ms(" 1.5 "), Option.some(1500))
   })
 
-  it("reads an HTTP date relative to now; a past date means no wait", () => {
+  it("reads an HTTP date relative to now, in its three forms; a past date means no wait", () => {
     assert.deepStrictEqual(ms("Sat, 28 Nov 2026 12:00:30 GMT"), Option.some(30_000))
+    assert.deepStrictEqual(ms("Saturday, 28-Nov-26 12:00:10 GMT"), Option.some(10_000))
+    assert.deepStrictEqual(ms("Sat Nov 28 12:00:20 2026"), Option.some(20_000))
     assert.deepStrictEqual(ms("Sat, 28 Nov 2026 11:00:00 GMT"), Option.some(0))
   })
 
@@ -26,7 +28,9 @@ describe("parseRetryAfter", () => {
   })
 
   it("ignores what is neither", () => {
-    for (const value of [undefined, "", "soon", "-1", "1e3", "Infinity", "12abc", "2026"]) {
+    for (
+      const value of [undefined, "", "soon", "-1", "1e3", "Infinity", "12abc", "2026", "foo 2099", "Mon 5", "x 1"]
+    ) {
       assert.deepStrictEqual(ms(value), Option.none(), String(value))
     }
   })

@@ -23,12 +23,26 @@ const isAlternative = (message: string): boolean => /^Expected (null|undefined),
  * @since 0.1.0
  * @category formatting
  */
-export const issues = (error: ParseResult.ParseError): ReadonlyArray<string> => {
+export const issues = (
+  error: ParseResult.ParseError,
+  options: {
+    /**
+     * Leave out the offending values (`, actual …`): for data that may hold a secret, such as
+     * a response body.
+     */
+    readonly withoutValues?: boolean | undefined
+  } = {}
+): ReadonlyArray<string> => {
   const all = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const text = (
+    message: string
+  ) => (options.withoutValues === true ? message.replace(/, actual [\s\S]*$/, "") : message)
   return all
     .filter((issue) =>
       !isAlternative(issue.message)
       || !all.some((other) => other !== issue && !isAlternative(other.message) && isPrefix(issue.path, other.path))
     )
-    .map((issue) => (issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`))
+    .map((
+      issue
+    ) => (issue.path.length === 0 ? text(issue.message) : `${formatPath(issue.path)}: ${text(issue.message)}`))
 }

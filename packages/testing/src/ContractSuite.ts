@@ -11,8 +11,7 @@
  * @since 0.1.0
  */
 import { IdentityApi } from "@katanemo/client"
-import { AccountId, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
-import { InternalServerErrorException } from "@katanemo/models"
+import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -85,12 +84,16 @@ const bob = UserId.make("bob@acme.example")
 const make = (name: string, run: Case["run"], options: TargetOptions = {}): Case => ({ name, options, run })
 
 /**
- * Waits, in real time, until a fiber sleeps on the `TestClock` (a delayed answer, on whichever
- * side of the wire).
+ * Waits, in real time, until a fiber sleeps on the `TestClock` until `millis` from now (a delayed
+ * answer, on whichever side of the wire; a client's own timeout watch ends elsewhere).
  */
-const awaitSleep = Effect.gen(function*() {
-  while (Chunk.isEmpty(yield* TestClock.sleeps())) yield* TestServices.provideLive(Effect.sleep("2 millis"))
-})
+const awaitSleepUntil = (millis: number) =>
+  Effect.gen(function*() {
+    const until = (yield* TestClock.currentTimeMillis) + millis
+    while (!Chunk.some(yield* TestClock.sleeps(), (at) => at === until)) {
+      yield* TestServices.provideLive(Effect.sleep("2 millis"))
+    }
+  })
 
 /**
  * The cases.
@@ -372,7 +375,7 @@ export const cases: ReadonlyArray<Case> = [
       const store = yield* IdentityStore
       yield* store.injectFault({ delay: "5 seconds" })
       const fiber = yield* Effect.fork(identity.getUsersForAccount({ accountId: acme }))
-      yield* awaitSleep
+      yield* awaitSleepUntil(5000)
       yield* TestClock.adjust("4 seconds")
       yield* check((yield* Fiber.poll(fiber))._tag === "None", "still waiting after 4 s")
       yield* TestClock.adjust("1 second")

@@ -106,7 +106,7 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Servic
               status: statusOf(exception)
             }
             return exception._tag === "NotFoundException"
-              ? Effect.fail(endpoint.onNotFound(context, JSON.stringify({ message: exception.message })))
+              ? Effect.fail(endpoint.onNotFound(context, IdentityServer.wireBody(exception)))
               : Effect.fail(withContext(exception, context))
           })
       )

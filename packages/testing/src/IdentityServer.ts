@@ -59,12 +59,15 @@ const requestId = Effect.map(
   (digits) => `req_${digits.map((d) => d.toString(16)).join("")}`
 )
 
-const reply = (status: number, body: unknown, headers: Record<string, string> = {}): Effect.Effect<Response> =>
+const replyText = (status: number, body: string, headers: Record<string, string> = {}): Effect.Effect<Response> =>
   Effect.map(requestId, (id) => ({
     status,
     headers: { "content-type": "application/json", "x-request-id": id, ...headers },
-    body: JSON.stringify(body)
+    body
   }))
+
+const reply = (status: number, body: unknown, headers: Record<string, string> = {}): Effect.Effect<Response> =>
+  replyText(status, JSON.stringify(body), headers)
 
 /** An answer with the spec's `default` body, `{ code, message }`. */
 const errorBody = (status: number, message: string, headers: Record<string, string> = {}) =>
@@ -75,10 +78,18 @@ const badRequest = (message: string) => reply(400, { message, errorCode: "VALIDA
 
 const encodeTagged = Schema.encodeSync(ApiException)
 
-/** An exception's wire body: `message` and `errorCode` when set, nothing else. */
-const wireBody = (exception: ApiException) => {
+/**
+ * An exception's wire body, as JSON text: `message` and `errorCode` when set, nothing else.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const wireBody = (exception: ApiException): string => {
   const { errorCode, message } = encodeTagged(exception)
-  return { ...(message === undefined ? {} : { message }), ...(errorCode === undefined ? {} : { errorCode }) }
+  return JSON.stringify({
+    ...(message === undefined ? {} : { message }),
+    ...(errorCode === undefined ? {} : { errorCode })
+  })
 }
 
 /**
@@ -89,7 +100,7 @@ const wireBody = (exception: ApiException) => {
  * @category encoding
  */
 export const rejection = ({ exception, retryAfter }: Rejection): Effect.Effect<Response> =>
-  reply(
+  replyText(
     statusOf(exception),
     wireBody(exception),
     Option.match(retryAfter, {
@@ -112,7 +123,7 @@ export const respond = <In, A, NotFound>(
     onFailure: rejection,
     onSuccess: (value) =>
       Effect.matchEffect(endpoint.encodeSuccess(value), {
-        onFailure: (error) => errorBody(500, `could not encode the answer: ${error.message}`),
+        onFailure: () => reply(500, { message: "The answer could not be encoded", errorCode: "INTERNAL" }),
         onSuccess: (body) => reply(200, body)
       })
   })
@@ -149,8 +160,8 @@ const match = (route: Route, parts: ReadonlyArray<string>): Option.Option<Record
 const tokenOf = (headers: Request["headers"]): string | undefined => {
   const header = headers["authorization"]
   if (header === undefined) return undefined
-  const bearer = /^Bearer\s+(.+)$/i.exec(header)
-  return bearer?.[1] ?? header
+  // anything but a bearer token counts as none
+  return /^Bearer\s+(.+)$/i.exec(header)?.[1]
 }
 
 const decodeJson = Schema.decodeUnknownOption(Schema.parseJson())
@@ -258,12 +269,9 @@ export const httpApp: Effect.Effect<
     ? Option.none()
     : yield* request.text.pipe(Effect.option, HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)))
   const response = Option.isNone(body)
-    ? yield* errorBody(
-      length > maxBodyBytes ? 413 : 400,
-      length > maxBodyBytes
-        ? `Request bodies are limited to ${maxBodyBytes} bytes`
-        : "The request body could not be read (or exceeds the limit)"
-    )
+    ? length > maxBodyBytes
+      ? yield* errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
+      : yield* badRequest("The request body could not be read (or exceeds the limit)")
     : yield* handle({ method: request.method, url: request.url, headers: request.headers, body: body.value })
   return HttpServerResponse.text(response.body, {
     status: response.status,

@@ -12,6 +12,7 @@ import type { Operation } from "@katanemo/client"
 import {
   AccountId,
   type ApiException,
+  BadRequestException,
   ClientKeyObject,
   ClientKeyResponse,
   ConflictException,
@@ -23,7 +24,6 @@ import {
   UserId,
   UserResponse
 } from "@katanemo/models"
-import { BadRequestException } from "@katanemo/models"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -45,7 +45,7 @@ import type { InputOf, OutputOf } from "./internal/operations.js"
 const NonEmpty = Schema.NonEmptyString
 
 /**
- * A key to start from. `clientSecret` is generated when absent.
+ * A key to start from. (Its secret is never served again after creation, so a seed has none.)
  *
  * @since 0.1.0
  * @category seed
@@ -53,7 +53,6 @@ const NonEmpty = Schema.NonEmptyString
 export const SeedKey = Schema.Struct({
   clientId: KeyId,
   clientName: NonEmpty,
-  clientSecret: Schema.optional(NonEmpty),
   roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
   isActive: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   serviceId: Schema.optional(NonEmpty)
@@ -222,7 +221,7 @@ export interface CallRecord {
  */
 export interface Fault {
   readonly operation?: Operation | undefined
-  /** How many calls the fault applies to (default 1). */
+  /** How many calls the fault applies to (default 1; 0 or less: none). */
   readonly times?: number | undefined
   readonly fail?: ApiException | undefined
   readonly delay?: Duration.DurationInput | undefined
@@ -288,13 +287,8 @@ export interface Service {
 // implementation
 // ---------------------------------------------------------------------------------------------
 
-interface StoredKey {
-  readonly key: ClientKeyObject
-  readonly secret: Redacted.Redacted<string>
-}
-
 interface Account {
-  readonly keys: ReadonlyArray<StoredKey>
+  readonly keys: ReadonlyArray<ClientKeyObject>
   readonly users: ReadonlyArray<UserResponse>
 }
 
@@ -330,20 +324,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     const seed = yield* decodeSeed(options.seed ?? {})
     const initial = new Map<string, Account>()
     for (const account of seed.accounts) {
-      const keys: Array<StoredKey> = []
-      for (const key of account.keys) {
-        keys.push({
-          key: ClientKeyObject.make({
-            accountId: account.accountId,
-            roles: key.roles,
-            clientName: key.clientName,
-            clientKeyId: key.clientId,
-            serviceId: key.serviceId ?? serviceId,
-            isActive: key.isActive
-          }),
-          secret: Redacted.make(key.clientSecret ?? `cs_${yield* randomString(40)}`)
+      const keys = account.keys.map((key) =>
+        ClientKeyObject.make({
+          accountId: account.accountId,
+          roles: key.roles,
+          clientName: key.clientName,
+          clientKeyId: key.clientId,
+          serviceId: key.serviceId ?? serviceId,
+          isActive: key.isActive
         })
-      }
+      )
       const users = account.users.map((user) =>
         UserResponse.make({
           accountId: account.accountId,
@@ -364,6 +354,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     const rateLimit = yield* Ref.make<number | undefined>(options.rateLimit)
     const recent = yield* Ref.make<ReadonlyArray<number>>([])
     const validTokens = options.validTokens === undefined ? undefined : new Set(options.validTokens)
+    const lock = yield* Effect.makeSemaphore(1)
 
     const account = (accountId: string) => Effect.map(Ref.get(state), (all) => all.get(accountId) ?? emptyAccount)
     const update = (accountId: string, f: (account: Account) => Account) =>
@@ -431,7 +422,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
       createClientKey: ({ accountId, clientName, defaultRoleId }) =>
         Effect.gen(function*() {
           const { keys } = yield* account(accountId)
-          if (keys.some(({ key }) => key.clientName === clientName)) {
+          if (keys.some((key) => key.clientName === clientName)) {
             return yield* Effect.fail(
               new ConflictException({
                 message: `A key named ${JSON.stringify(clientName)} already exists in account ${accountId}`,
@@ -440,7 +431,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
             )
           }
           const taken = new Set(
-            Array.from((yield* Ref.get(state)).values(), (a) => a.keys.map((k) => k.key.clientKeyId)).flat()
+            Array.from((yield* Ref.get(state)).values(), (a) => a.keys.map((k) => k.clientKeyId)).flat()
           )
           let clientId = KeyId.make(`ck_${yield* randomString(20)}`)
           while (taken.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
@@ -453,20 +444,20 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
             serviceId,
             isActive: true
           })
-          yield* update(accountId, (a) => ({ ...a, keys: [...a.keys, { key, secret }] }))
+          yield* update(accountId, (a) => ({ ...a, keys: [...a.keys, key] }))
           return ClientKeyResponse.make({ clientId, clientSecret: secret })
         }),
-      getClientKeyList: ({ accountId }) => Effect.map(account(accountId), (a) => a.keys.map(({ key }) => key)),
+      getClientKeyList: ({ accountId }) => Effect.map(account(accountId), (a) => a.keys),
       getClientKey: ({ accountId, keyId }) =>
         Effect.flatMap(account(accountId), (a) => {
-          const found = a.keys.find(({ key }) => key.clientKeyId === keyId)
-          return found === undefined ? Effect.fail(notFound(`Key ${keyId}`)) : Effect.succeed(found.key)
+          const found = a.keys.find((key) => key.clientKeyId === keyId)
+          return found === undefined ? Effect.fail(notFound(`Key ${keyId}`)) : Effect.succeed(found)
         }),
       deleteClientKey: ({ accountId, keyId }) =>
         Effect.flatMap(account(accountId), (a) =>
-          a.keys.some(({ key }) => key.clientKeyId === keyId)
+          a.keys.some((key) => key.clientKeyId === keyId)
             ? Effect.as(
-              update(accountId, (a) => ({ ...a, keys: a.keys.filter(({ key }) => key.clientKeyId !== keyId) })),
+              update(accountId, (a) => ({ ...a, keys: a.keys.filter((key) => key.clientKeyId !== keyId) })),
               `Key ${keyId} deleted`
             )
             : Effect.fail(notFound(`Key ${keyId}`))),
@@ -509,12 +500,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           const { users } = yield* account(accountId)
           const current = users.find((u) => u.userId === userId)
           if (current === undefined) return yield* Effect.fail(notFound(`User ${userId}`))
-          const { roles: _roles, tags: _tags, ...rest } = current
-          const updated = UserResponse.make({
-            ...rest,
-            ...(roles === undefined ? {} : { roles }),
-            ...(tags === undefined ? {} : { tags })
-          })
+          // a PUT replaces both: one left out is cleared, as an invite without it starts empty
+          const updated = UserResponse.make({ ...current, roles: roles ?? [], tags: tags ?? {} })
           yield* update(accountId, (a) => ({ ...a, users: a.users.map((u) => (u.userId === userId ? updated : u)) }))
           return updated
         })
@@ -525,7 +512,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
       return applyFault(operation).pipe(
         Effect.zipRight(checkToken(token)),
         Effect.zipRight(checkRate),
-        Effect.zipRight(Effect.mapError(handler(input), (exception) => reject(exception))),
+        // one call's read-check-write at a time: concurrent creates of one name cannot both pass
+        Effect.zipRight(lock.withPermits(1)(Effect.mapError(handler(input), (exception) => reject(exception)))),
         Effect.onExit((exit) =>
           Ref.update(calls, (all) => [
             ...all,
@@ -540,14 +528,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
       snapshot: Effect.map(Ref.get(state), (all) =>
         Array.from(all, ([accountId, a]) => ({
           accountId: AccountId.make(accountId),
-          keys: a.keys.map(({ key }) => key),
+          keys: a.keys,
           users: a.users
         }))),
-      keys: (accountId) => Effect.map(account(accountId), (a) => a.keys.map(({ key }) => key)),
+      keys: (accountId) => Effect.map(account(accountId), (a) => a.keys),
       users: (accountId) => Effect.map(account(accountId), (a) => a.users),
       calls: Ref.get(calls),
       clearCalls: Ref.set(calls, []),
-      injectFault: (fault) => Ref.update(faults, (all) => [...all, { fault, remaining: fault.times ?? 1 }]),
+      injectFault: (fault) =>
+        (fault.times ?? 1) > 0
+          ? Ref.update(faults, (all) => [...all, { fault, remaining: fault.times ?? 1 }])
+          : Effect.void,
       clearFaults: Ref.set(faults, []),
       setRateLimit: (perSecond) => Ref.set(rateLimit, perSecond)
     } satisfies Service

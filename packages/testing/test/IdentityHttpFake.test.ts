@@ -60,4 +60,12 @@ describe("IdentityHttpFake under the live client", () => {
       const identity = yield* IdentityApi
       yield* identity.getUsersForAccount({ accountId: acme })
     }).pipe(Effect.provide(live({ validTokens: ["tok"] }, "tok"))))
+
+  it.effect("a wrong token is refused with 401, as UnauthorizedException", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const error = yield* Effect.flip(identity.getUsersForAccount({ accountId: acme }))
+      assert.strictEqual(error._tag, "UnauthorizedException")
+      assert.deepInclude(error, { status: 401, message: "Invalid bearer token" })
+    }).pipe(Effect.provide(live({ validTokens: ["tok"] }, "not-the-token"))))
 })

@@ -116,11 +116,12 @@ const vendor = operationsOf(vendorDoc, isIdentity)
 const generated = operationsOf(ours, () => true)
 
 describe("OpenAPI parity with the vendor's identity operations", () => {
-  it("the repository's copy of the contract is the vendor's (when ../shared is present)", () => {
-    if (fs.existsSync(sharedFile)) {
-      assert.strictEqual(fs.readFileSync(contractFile, "utf8"), fs.readFileSync(sharedFile, "utf8"))
-    }
-    assert.strictEqual(vendor.size, 8, "the contract has eight identity operations")
+  it.skipIf(!fs.existsSync(sharedFile))("the repository's copy of the contract is the vendor's (../shared)", () => {
+    assert.strictEqual(fs.readFileSync(contractFile, "utf8"), fs.readFileSync(sharedFile, "utf8"))
+  })
+
+  it("the contract has eight identity operations", () => {
+    assert.strictEqual(vendor.size, 8)
   })
 
   it("the same paths and methods", () => {

@@ -70,7 +70,8 @@ const transportError = (call: Call, error: HttpClientError.HttpClientError): Tra
     ...call,
     reason: isConnectionRefused(error) ? "ConnectionRefused" : "Transport",
     detail: describe(error.cause ?? error),
-    cause: error.cause ?? error
+    // only the underlying cause: the HttpClient error itself holds the request, with its headers
+    ...(error.cause === undefined ? {} : { cause: error.cause })
   })
 
 /** The client every operation runs on, built once by `IdentityApi.make`. */
@@ -106,6 +107,7 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
   )
   const clientTimeout = options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
   const clientDeadline = options.deadline === undefined ? undefined : Duration.decode(options.deadline)
+  const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
 
   /** One attempt: send, read the body, within the per-attempt timeout. */
   const attempt = (call: Call, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
@@ -180,8 +182,6 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
         captureStackTrace: false
       })
     )
-
-  const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
 
   /**
    * Retries after a first retryable failure, as the call's schedule says: waits, attempts again,

@@ -10,12 +10,14 @@ import {
   ErrorBody,
   ExceptionBody,
   InternalServerErrorException,
+  Issues,
   NotFoundException,
   TooManyRequestsException,
   UnauthorizedException
 } from "@katanemo/models"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { Answer, Call, Endpoint } from "../Endpoint.js"
 import { type CommonError, ResponseDecodeError, UnexpectedStatusError } from "../Errors.js"
@@ -42,6 +44,20 @@ const decodeErrorBody = Schema.decodeEither(Schema.parseJson(ErrorBody))
 const unexpectedStatus = (answer: Answer, text: string): UnexpectedStatusError =>
   new UnexpectedStatusError({ ...answer, body: Either.getOrElse(decodeErrorBody(text), () => truncate(text)) })
 
+const parsesAsJson = Schema.decodeUnknownEither(Schema.parseJson())
+const isJson = (text: string): boolean => Either.isRight(parsesAsJson(text))
+
+/**
+ * What was wrong with a success body, without quoting it: it may hold a secret (a client secret,
+ * a user token), so values are left out.
+ */
+const decodeDetail = (body: string, error: ParseResult.ParseError): string =>
+  body.trim() === ""
+    ? "empty body"
+    : !isJson(body)
+    ? "the body is not valid JSON"
+    : Issues.issues(error, { withoutValues: true }).join("; ")
+
 /** A 404 on an operation that lists it. */
 export const notFound = (answer: Answer, text: string): NotFoundException => exception(NotFoundException, answer, text)
 
@@ -62,7 +78,7 @@ export const interpret = <In, A, NotFound>(
   if (status >= 200 && status < 300) {
     return Effect.mapError(
       endpoint.decode(body),
-      (error) => new ResponseDecodeError({ ...answer, detail: body === "" ? "empty body" : error.message })
+      (error) => new ResponseDecodeError({ ...answer, detail: decodeDetail(body, error) })
     )
   }
   switch (status) {

@@ -36,7 +36,8 @@ export const isRetryable = (method: string) => (input: RetryInput): boolean => {
     case "TransportError":
       return method !== "POST" || input.reason === "ConnectionRefused"
     case "TimeoutError":
-      return method !== "POST" && input.scope === "attempt"
+      // only an attempt's timeout reaches here: the deadline ends the call
+      return method !== "POST"
   }
 }
 
@@ -52,13 +53,22 @@ export const parseRetryAfter = (value: string | undefined, now: number): Option.
   let millis: number
   if (/^\d+(\.\d+)?$/.test(trimmed)) {
     millis = Number(trimmed) * 1000
-  } else {
+  } else if (httpDate.some((format) => format.test(trimmed))) {
     const date = Date.parse(trimmed)
-    if (Number.isNaN(date) || !/[a-z]/i.test(trimmed)) return Option.none()
+    if (Number.isNaN(date)) return Option.none()
     millis = Math.max(0, date - now)
+  } else {
+    return Option.none()
   }
   return Number.isFinite(millis) ? Option.some(Duration.min(Duration.millis(millis), maxRetryAfter)) : Option.none()
 }
+
+/** The three forms of an HTTP date (RFC 9110 section 5.6.7): IMF-fixdate, RFC 850 and asctime. */
+const httpDate: ReadonlyArray<RegExp> = [
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
+]
 
 /** Exponential backoff from 0.5 s, doubling, capped at 8 s, with jitter (×0.75 to ×1). */
 export const backoff = (maxRetries: number): Schedule.Schedule<unknown> =>
