@@ -4,7 +4,14 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import { ClientKeyObject, ClientKeyRequest, ClientKeyResponse, UserRequest, UserResponse } from "@katanemo/models"
+import {
+  ClientKeyObject,
+  ClientKeyRequest,
+  ClientKeyResponse,
+  FastDecode,
+  UserRequest,
+  UserResponse
+} from "@katanemo/models"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -46,6 +53,7 @@ export const endpoints = {
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     body: Schema.Struct(ClientKeyRequest.fields).annotations({ identifier: "ClientKeyRequest" }),
     success: ClientKeyResponse,
+    fastDecode: FastDecode.clientKeyResponse,
     listsNotFound: false
   }),
   getClientKeyList: Endpoint.make({
@@ -55,6 +63,7 @@ export const endpoints = {
     input: AccountInput,
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     success: Schema.Array(ClientKeyObject),
+    fastDecode: FastDecode.array(FastDecode.clientKeyObject),
     listsNotFound: false
   }),
   getClientKey: Endpoint.make({
@@ -64,6 +73,7 @@ export const endpoints = {
     input: KeyInput,
     path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: ClientKeyObject,
+    fastDecode: FastDecode.clientKeyObject,
     listsNotFound: true
   }),
   deleteClientKey: Endpoint.make({
@@ -73,6 +83,7 @@ export const endpoints = {
     input: KeyInput,
     path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: Schema.String,
+    fastDecode: FastDecode.string,
     listsNotFound: true
   }),
   createUserForAccount: Endpoint.make({
@@ -83,6 +94,7 @@ export const endpoints = {
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     body: UserRequestBody,
     success: UserResponse,
+    fastDecode: FastDecode.userResponse,
     listsNotFound: false
   }),
   getUsersForAccount: Endpoint.make({
@@ -92,6 +104,7 @@ export const endpoints = {
     input: AccountInput,
     path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     success: Schema.Array(UserResponse),
+    fastDecode: FastDecode.array(FastDecode.userResponse),
     listsNotFound: false
   }),
   getUser: Endpoint.make({
@@ -101,6 +114,7 @@ export const endpoints = {
     input: UserInput,
     path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     success: UserResponse,
+    fastDecode: FastDecode.userResponse,
     listsNotFound: true
   }),
   updateUser: Endpoint.make({
@@ -111,6 +125,7 @@ export const endpoints = {
     path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     body: UserRequestBody,
     success: UserResponse,
+    fastDecode: FastDecode.userResponse,
     listsNotFound: true
   })
 }

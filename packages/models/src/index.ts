@@ -23,6 +23,11 @@ export * from "./Errors.js"
 /**
  * @since 0.1.0
  */
+export * as FastDecode from "./FastDecode.js"
+
+/**
+ * @since 0.1.0
+ */
 export * from "./Ids.js"
 
 /**

@@ -4,11 +4,13 @@
  *
  * @internal
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { identity } from "effect/Function"
 import * as Redacted from "effect/Redacted"
 import type { Call, Endpoint } from "../Endpoint.js"
@@ -94,17 +96,13 @@ export interface Engine {
 export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engine => {
   const baseUrl = String(options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
   const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
-  const client = (options.transformClient ?? identity)(
-    http.pipe(
-      HttpClient.mapRequest((request) => {
-        const withBase = HttpClientRequest.prependUrl(request, baseUrl).pipe(
-          HttpClientRequest.setHeader("user-agent", userAgent),
-          HttpClientRequest.acceptJson
-        )
-        return token === undefined ? withBase : HttpClientRequest.bearerToken(withBase, token)
-      })
-    )
-  )
+  const client = (options.transformClient ?? identity)(http)
+  // Built once: every request starts from these (the token's header is redacted in spans and logs).
+  const headers = Headers.fromInput({
+    "user-agent": userAgent,
+    accept: "application/json",
+    ...(token === undefined ? {} : { authorization: `Bearer ${Redacted.value(token)}` })
+  })
   const clientTimeout = options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
   const clientDeadline = options.deadline === undefined ? undefined : Duration.decode(options.deadline)
   const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
@@ -134,22 +132,23 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
     options: CallOptions | undefined,
     then: (call: Call, response: RawResponse) => Effect.Effect<B, E>
   ): Effect.Effect<B, E | RawError> =>
-    Effect.gen(function*() {
-      const valid = yield* Effect.mapError(
-        endpoint.validate(input),
-        (error) =>
+    Effect.suspend((): Effect.Effect<B, E | RawError> => {
+      // validation and encoding are synchronous: a bad input fails before any effect runs
+      const valid = endpoint.validate(input)
+      if (Either.isLeft(valid)) {
+        return Effect.fail(
           InvalidRequestError.fromParseError(
             { operation: endpoint.operation, method: endpoint.method, path: endpoint.template },
-            error
+            valid.left
           )
-      )
-      const call: Call = { operation: endpoint.operation, method: endpoint.method, path: endpoint.path(valid) }
-      yield* Effect.annotateCurrentSpan("katanemo.account_id", endpoint.accountId(valid))
-      let request = HttpClientRequest.make(endpoint.method)(call.path)
+        )
+      }
+      const call: Call = { operation: endpoint.operation, method: endpoint.method, path: endpoint.path(valid.right) }
+      let request = HttpClientRequest.make(endpoint.method)(baseUrl + call.path, { headers })
       if (endpoint.body !== undefined) {
-        const body = yield* Effect.mapError(endpoint.body(valid), (error) =>
-          InvalidRequestError.fromParseError(call, error))
-        request = HttpClientRequest.bodyUnsafeJson(request, body)
+        const body = endpoint.body(valid.right)
+        if (Either.isLeft(body)) return Effect.fail(InvalidRequestError.fromParseError(call, body.left))
+        request = HttpClientRequest.bodyUnsafeJson(request, body.right)
       }
       if (options?.headers !== undefined) {
         request = HttpClientRequest.setHeaders(request, options.headers)
@@ -163,25 +162,32 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
           isRetryableStatus(call.method, response.status)
             ? retry(call, once, new RetryableResponse(response), options)
             : Effect.succeed(response),
-        onFailure: (error) =>
-          isRetryable(call.method)(error) ? retry(call, once, error, options) : Effect.fail(error)
+        onFailure: (error) => isRetryable(call.method)(error) ? retry(call, once, error, options) : Effect.fail(error)
       })
       const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
-      const response = yield* deadline === undefined ? retried : retried.pipe(
+      const bounded = deadline === undefined ? retried : retried.pipe(
         Effect.timeoutFail({
           duration: deadline,
           onTimeout: () => new TimeoutError({ ...call, scope: "deadline", timeoutMillis: Duration.toMillis(deadline) })
         })
       )
-      yield* Effect.annotateCurrentSpan("http.response.status_code", response.status)
-      return yield* then(call, response)
-    }).pipe(
-      Effect.withSpan(`IdentityApi.${endpoint.operation}`, {
-        kind: "client",
-        attributes: { "katanemo.operation": endpoint.operation },
-        captureStackTrace: false
-      })
-    )
+      return bounded.pipe(
+        Effect.flatMap((response) =>
+          Effect.zipRight(
+            Effect.annotateCurrentSpan("http.response.status_code", response.status),
+            then(call, response)
+          )
+        ),
+        Effect.withSpan(`IdentityApi.${endpoint.operation}`, {
+          kind: "client",
+          attributes: {
+            "katanemo.operation": endpoint.operation,
+            "katanemo.account_id": endpoint.accountId(valid.right)
+          },
+          captureStackTrace: false
+        })
+      )
+    })
 
   /**
    * Retries after a first retryable failure, as the call's schedule says: waits, attempts again,

@@ -1,0 +1,52 @@
+import { assert, describe, it } from "@effect/vitest"
+import { ClientKeyObject, ClientKeyResponse, FastDecode, UserResponse } from "@katanemo/models"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
+import { numRuns } from "./wire.js"
+
+/**
+ * The fast decoder agrees with the schema: it accepts exactly what the schema accepts, and its
+ * result is equivalent to the schema's (secrets compared by value).
+ */
+const agrees = <A, I>(name: string, schema: Schema.Schema<A, I>, fast: (u: unknown) => A | undefined) =>
+  it(`${name}: same acceptance and equivalent results as the schema`, () => {
+    const decode = Schema.decodeUnknownEither(schema)
+    const equivalent = Schema.equivalence(schema)
+    // wire-shaped values (including nulls and empty strings), some with a field broken, and anything
+    const wire = Arbitrary.make(Schema.encodedSchema(schema))
+    const broken = FastCheck.tuple(wire, FastCheck.string(), FastCheck.anything()).map(([value, key, junk]) =>
+      typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value, [key]: junk } : value
+    )
+    FastCheck.assert(
+      FastCheck.property(FastCheck.oneof(wire, broken, FastCheck.anything()), (input) => {
+        const json: unknown = JSON.parse(JSON.stringify(input) ?? "null")
+        const expected = decode(json)
+        const actual = fast(json)
+        if (Either.isLeft(expected)) {
+          assert.isUndefined(actual, `the schema refuses ${JSON.stringify(json)}`)
+        } else {
+          assert.isDefined(actual, `the schema accepts ${JSON.stringify(json)}`)
+          if (actual !== undefined) assert.isTrue(equivalent(actual, expected.right))
+        }
+      }),
+      { numRuns: numRuns * 4 }
+    )
+  })
+
+describe("FastDecode", () => {
+  agrees("userResponse", UserResponse, FastDecode.userResponse)
+  agrees("clientKeyObject", ClientKeyObject, FastDecode.clientKeyObject)
+  agrees("clientKeyResponse", ClientKeyResponse, FastDecode.clientKeyResponse)
+  agrees("array(userResponse)", Schema.Array(UserResponse), FastDecode.array(FastDecode.userResponse))
+  agrees("array(clientKeyObject)", Schema.Array(ClientKeyObject), FastDecode.array(FastDecode.clientKeyObject))
+  agrees("string", Schema.String, FastDecode.string)
+
+  it("builds real instances, with secrets redacted", () => {
+    const user = FastDecode.userResponse({ accountId: "acme", token: "tok_secret", tags: null })
+    assert.instanceOf(user, UserResponse)
+    assert.notInclude(JSON.stringify(user), "tok_secret")
+    assert.isFalse(user !== undefined && "tags" in user)
+  })
+})
