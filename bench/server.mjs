@@ -1,0 +1,40 @@
+// A minimal node:http server for the benchmarks, in its own process: canned answers, keep-alive,
+// nothing else. Prints its port on stdout.
+import * as http from "node:http"
+
+const user = (i) => ({
+  accountId: "acme",
+  serviceId: "svc-bench",
+  userId: `user${i}@acme.example`,
+  isAdmin: i % 10 === 0,
+  isActive: i % 3 !== 0,
+  token: `tok_${i.toString(36).padStart(12, "0")}`,
+  tags: { team: [`team-${i % 7}`], site: ["eu", "us"] },
+  roles: ["developer", ...(i % 5 === 0 ? ["oncall"] : [])]
+})
+
+const answers = new Map([
+  ["GET /org/acme/user/ada%40acme.example", [200, JSON.stringify({ ...user(1), userId: "ada@acme.example" })]],
+  ["GET /org/acme/user", [200, JSON.stringify(Array.from({ length: 1000 }, (_, i) => user(i)))]],
+  ["POST /org/acme/keys", [
+    200,
+    JSON.stringify({ clientId: "ck_bench0000000000000", clientSecret: "cs_" + "x".repeat(40) })
+  ]],
+  ["POST /org/acme/user", [
+    409,
+    JSON.stringify({ message: "User ada@acme.example already exists", errorCode: "USER_EXISTS" })
+  ]]
+])
+const notFound = JSON.stringify({ code: 404, message: "no such route" })
+
+const server = http.createServer((request, response) => {
+  request.on("data", () => {})
+  request.on("end", () => {
+    const [status, body] = answers.get(`${request.method} ${request.url}`) ?? [404, notFound]
+    response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) })
+    response.end(body)
+  })
+})
+server.keepAliveTimeout = 60_000
+server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: server.address().port })))
+process.on("SIGTERM", () => server.close(() => process.exit(0)))

@@ -1,0 +1,63 @@
+// Runs one variant through one scenario in a process of its own (importing undici's fetch or
+// Node's http client changes the process for every other variant), and prints one JSON line.
+//
+//   node variant.mjs <variant> <scenario> <port>
+const started = performance.now()
+const [variantName, scenarioName, port] = process.argv.slice(2)
+
+const scenarios = {
+  "get one user": { call: "getUser", warmup: 300, n: 2000 },
+  "list 1,000 users": { call: "listUsers", warmup: 30, n: 200 },
+  "create a key": { call: "createKey", warmup: 300, n: 2000 },
+  "error path (409)": { call: "conflict", warmup: 300, n: 2000 },
+  "5,000 gets, 50 in flight": { call: "getUser", warmup: 300, total: 5000, concurrency: 50 },
+  "memory: 100,000 gets": { call: "getUser", warmup: 300, rss: [10_000, 100_000] }
+}
+
+const { variants } = await import("./variants.mjs")
+const runner = await variants[variantName](`http://127.0.0.1:${port}`)
+const scenario = scenarios[scenarioName]
+await runner.first(scenario.call)
+const importToFirstResponseMs = performance.now() - started
+await runner.sequential(scenario.call, scenario.warmup)
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+const result = { variant: variantName, scenario: scenarioName, importToFirstResponseMs }
+const cpuBefore = process.cpuUsage()
+if (scenario.n !== undefined) {
+  const samples = (await runner.sequential(scenario.call, scenario.n)).sort()
+  const cpu = process.cpuUsage(cpuBefore)
+  Object.assign(result, {
+    calls: scenario.n,
+    medianMs: quantile(samples, 0.5),
+    p99Ms: quantile(samples, 0.99),
+    cpuPerCallUs: (cpu.user + cpu.system) / scenario.n
+  })
+} else if (scenario.total !== undefined) {
+  const start = performance.now()
+  await runner.concurrent(scenario.call, scenario.total, scenario.concurrency)
+  const ms = performance.now() - start
+  const cpu = process.cpuUsage(cpuBefore)
+  Object.assign(result, {
+    calls: scenario.total,
+    totalMs: ms,
+    callsPerSecond: (scenario.total / ms) * 1000,
+    cpuPerCallUs: (cpu.user + cpu.system) / scenario.total
+  })
+} else {
+  const rss = {}
+  const heap = {}
+  let done = 0
+  for (const mark of scenario.rss) {
+    await runner.sequential(scenario.call, mark - done)
+    done = mark
+    globalThis.gc?.()
+    const usage = process.memoryUsage()
+    rss[mark] = usage.rss
+    heap[mark] = usage.heapUsed
+  }
+  Object.assign(result, { rssBytes: rss, heapUsedBytes: heap })
+}
+await runner.close()
+console.log(JSON.stringify(result))
+process.exit(0)
