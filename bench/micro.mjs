@@ -1,5 +1,5 @@
 // Client-side cost of one SDK call, without sockets: the SDK over an HttpClient that answers a
-// canned response in memory, against the same HttpClient used bare (get + json). Run by run.mjs.
+// canned response in memory, against the same HttpClient used bare (get + json). run.mjs runs it.
 const Effect = await import("effect/Effect")
 const HttpClient = await import("@effect/platform/HttpClient")
 const HttpClientResponse = await import("@effect/platform/HttpClientResponse")

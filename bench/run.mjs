@@ -153,6 +153,7 @@ try {
     summary,
     startup,
     memory,
+    micro,
     size,
     raw: results
   }
