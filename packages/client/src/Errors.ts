@@ -89,7 +89,8 @@ export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusEr
 
 /**
  * The request never got an HTTP response: the connection was refused or reset, the host did not
- * resolve, the response body broke off. `reason` is `ConnectionRefused` when the server cannot
+ * resolve, the response body broke off, or the body outgrew `maxResponseBytes` (`reason:
+ * "ResponseTooLarge"`: the connection is dropped, never retried). `reason` is `ConnectionRefused` when the server cannot
  * have seen the request (so even a `POST` is safe to retry), `Transport` otherwise.
  *
  * @since 0.1.0
@@ -97,15 +98,18 @@ export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusEr
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   ...call,
-  reason: Schema.Literal("ConnectionRefused", "Transport"),
+  reason: Schema.Literal("ConnectionRefused", "Transport", "ResponseTooLarge"),
   detail: Schema.String,
   cause: Schema.optionalWith(Schema.Defect, { exact: true })
 }) {
   /** @since 0.1.0 */
   override get message(): string {
-    return `${this.reason === "ConnectionRefused" ? "connection refused" : "transport failure"} on ${
-      where(this)
-    }: ${this.detail}`
+    const what = this.reason === "ConnectionRefused"
+      ? "connection refused"
+      : this.reason === "ResponseTooLarge"
+      ? "response too large"
+      : "transport failure"
+    return `${what} on ${where(this)}: ${this.detail}`
   }
 }
 

@@ -30,6 +30,14 @@ export const defaultBaseUrl = "https://api.katanemo.com"
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
+ * The largest response body read unless told otherwise: 16 MiB.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultMaxResponseBytes = 16 * 1024 * 1024
+
+/**
  * How many times a failed call is retried unless told otherwise.
  *
  * @since 0.1.0
@@ -89,6 +97,11 @@ export interface Options extends RetryOptions {
   readonly timeout?: Duration.DurationInput | undefined
   /** The longest a call may take across all its attempts and waits (default: none). */
   readonly deadline?: Duration.DurationInput | undefined
+  /**
+   * The largest response body to read (default 16 MiB). A larger one is not read into memory: the
+   * call fails with `TransportError` (`reason: "ResponseTooLarge"`).
+   */
+  readonly maxResponseBytes?: number | undefined
   /** A hook over the HTTP client every call uses: add middleware, headers, tracing settings. */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }

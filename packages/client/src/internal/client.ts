@@ -8,16 +8,19 @@ import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { identity } from "effect/Function"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import type { Call, Endpoint } from "../Endpoint.js"
 import { type CommonError, InvalidRequestError, type RawError, TimeoutError, TransportError } from "../Errors.js"
 import {
   type CallOptions,
   defaultBaseUrl,
+  defaultMaxResponseBytes,
   defaultMaxRetries,
   defaultTimeout,
   type Options
@@ -108,17 +111,56 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
   const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
 
   /** One attempt: send, read the body, within the per-attempt timeout. */
+  const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes
+  const decoder = new TextDecoder()
+
+  /**
+   * Reads a body of at most `maxResponseBytes`: a declared larger one is not read at all; an
+   * undeclared (chunked) one is read chunk by chunk and dropped once it outgrows the limit.
+   */
+  const readBody = (call: Call, response: HttpClientResponse.HttpClientResponse) => {
+    const tooLarge = () =>
+      new TransportError({
+        ...call,
+        reason: "ResponseTooLarge",
+        detail: `the response body exceeds ${maxResponseBytes} bytes`
+      })
+    const declared = Number(response.headers["content-length"])
+    if (Number.isFinite(declared)) {
+      return declared > maxResponseBytes
+        ? Effect.fail(tooLarge())
+        : Effect.mapError(response.text, (error) => transportError(call, error))
+    }
+    return response.stream.pipe(
+      Stream.mapError((error) => transportError(call, error)),
+      Stream.runFoldEffect({ chunks: new Array<Uint8Array>(), size: 0 }, (acc, chunk) => {
+        acc.size += chunk.byteLength
+        acc.chunks.push(chunk)
+        return acc.size > maxResponseBytes ? Effect.fail(tooLarge()) : Effect.succeed(acc)
+      }),
+      Effect.map(({ chunks, size }) => {
+        const all = new Uint8Array(size)
+        let offset = 0
+        for (const chunk of chunks) {
+          all.set(chunk, offset)
+          offset += chunk.byteLength
+        }
+        return decoder.decode(all)
+      })
+    )
+  }
+
   const attempt = (call: Call, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
     client.execute(request).pipe(
+      Effect.mapError((error) => transportError(call, error)),
       Effect.flatMap((response) =>
-        Effect.map(response.text, (body): RawResponse => ({
+        Effect.map(readBody(call, response), (body): RawResponse => ({
           status: response.status,
           headers: response.headers,
           body,
           requestId: requestIdOf(response.headers)
         }))
       ),
-      Effect.mapError((error) => transportError(call, error)),
       Effect.timeoutFail({
         duration: timeout,
         onTimeout: () => new TimeoutError({ ...call, scope: "attempt", timeoutMillis: Duration.toMillis(timeout) })

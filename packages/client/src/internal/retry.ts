@@ -34,7 +34,7 @@ export const isRetryable = (method: string) => (input: RetryInput): boolean => {
     case "RetryableResponse":
       return isRetryableStatus(method, input.response.status)
     case "TransportError":
-      return method !== "POST" || input.reason === "ConnectionRefused"
+      return input.reason === "ConnectionRefused" || (method !== "POST" && input.reason === "Transport")
     case "TimeoutError":
       // only an attempt's timeout reaches here: the deadline ends the call
       return method !== "POST"

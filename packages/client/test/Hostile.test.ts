@@ -1,0 +1,170 @@
+/**
+ * Hostile servers, on real sockets: every odd answer ends in the documented typed error, within
+ * the timeout, without a defect, and without the token in the error.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import { IdentityApi, type Options } from "@katanemo/client"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { accountId, elapseNextSleep, setup, userId, userWire } from "./fixtures.js"
+import * as TestServer from "./TestServer.js"
+
+const token = "tok_HOSTILE_secret_value"
+const withToken: Options = { token: Redacted.make(token), maxRetries: 0 }
+
+/** The error, checked to be free of the token however it is printed. */
+const failure = <E extends { readonly _tag: string }>(effect: Effect.Effect<unknown, E>) =>
+  Effect.map(Effect.flip(effect), (error) => {
+    for (const text of [String(error), JSON.stringify(error), Inspectable.format(error)]) assert.notInclude(text, token)
+    return error
+  })
+
+describe("hostile servers", () => {
+  it.scoped("a truncated body (shorter than its Content-Length) is a TransportError", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "200" })
+        res.write("{\"accountId\":\"ac")
+        res.socket?.destroy()
+      }, withToken)
+      const error = yield* failure(identity.getUser({ accountId, userId }))
+      assert.strictEqual(error._tag, "TransportError")
+    }))
+
+  it.scoped("a connection reset mid-body (chunked) is a TransportError", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        res.write("[{\"accountId\":\"acme\"},")
+        setTimeout(() => res.socket?.resetAndDestroy(), 10)
+      }, withToken)
+      const error = yield* failure(identity.getUsersForAccount({ accountId }))
+      assert.strictEqual(error._tag, "TransportError")
+    }))
+
+  it.scoped("a body that is not JSON, or JSON of the wrong shape, is a ResponseDecodeError", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup(
+        (_, res, n) => n === 1 ? TestServer.text(res, 200, "<html>hi</html>") : TestServer.json(res, 200, { roles: 7 }),
+        withToken
+      )
+      assert.strictEqual((yield* failure(identity.getUser({ accountId, userId })))._tag, "ResponseDecodeError")
+      assert.strictEqual((yield* failure(identity.getUser({ accountId, userId })))._tag, "ResponseDecodeError")
+    }))
+
+  for (const status of [200, 204]) {
+    it.scoped(`an empty ${status} where JSON is expected is a ResponseDecodeError`, () =>
+      Effect.gen(function*() {
+        const { identity } = yield* setup((_, res) => {
+          res.writeHead(status)
+          res.end()
+        }, withToken)
+        const error = yield* failure(identity.getUser({ accountId, userId }))
+        if (error._tag !== "ResponseDecodeError") return assert.fail(error._tag)
+        assert.strictEqual(error.detail, "empty body")
+      }))
+  }
+
+  it.scoped("a wrong or missing Content-Type does not matter: the body is what counts", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res, n) => {
+        res.writeHead(200, n === 1 ? { "content-type": "text/html" } : {})
+        res.end(JSON.stringify(userWire))
+      }, withToken)
+      assert.strictEqual((yield* identity.getUser({ accountId, userId })).userId, userId)
+      assert.strictEqual((yield* identity.getUser({ accountId, userId })).userId, userId)
+    }))
+
+  it.scoped("a 50 MB body with its Content-Length is refused unread", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(50 * 2 ** 20) })
+        res.write("[")
+      }, withToken)
+      const error = yield* failure(identity.getUsersForAccount({ accountId }))
+      if (error._tag !== "TransportError") return assert.fail(error._tag)
+      assert.strictEqual(error.reason, "ResponseTooLarge")
+    }))
+
+  it.scoped("a 50 MB chunked body is dropped once it outgrows the limit: memory stays bounded", () =>
+    Effect.gen(function*() {
+      let sent = 0
+      const chunk = Buffer.alloc(64 * 1024, "a")
+      const { identity, server } = yield* setup((_, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        const pump = () => {
+          while (sent < 50 * 2 ** 20) {
+            sent += chunk.length
+            if (!res.write(chunk)) return void res.once("drain", pump)
+          }
+          res.end()
+        }
+        res.on("error", () => undefined)
+        pump()
+      }, { ...withToken, maxResponseBytes: 2 ** 20 })
+      const error = yield* failure(identity.getUsersForAccount({ accountId }))
+      if (error._tag !== "TransportError") return assert.fail(error._tag)
+      assert.strictEqual(error.reason, "ResponseTooLarge")
+      yield* server.awaitClosed(1)
+      assert.isBelow(sent, 50 * 2 ** 20, "the client hung up before the whole body was sent")
+    }))
+
+  it.scoped("a server that dribbles one byte per second runs into the timeout, and is hung up on", () =>
+    Effect.gen(function*() {
+      const { identity, server } = yield* setup((_, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        const timer = setInterval(() => res.write(" "), 1000)
+        res.on("close", () => clearInterval(timer))
+      }, { ...withToken, timeout: "3 seconds" })
+      const fiber = yield* Effect.fork(identity.getUser({ accountId, userId }))
+      yield* server.awaitRequests(1)
+      yield* elapseNextSleep
+      const error = yield* Effect.flip(Fiber.join(fiber))
+      assert.strictEqual(error._tag, "TimeoutError")
+      yield* server.awaitClosed(1)
+    }))
+})
+
+describe("a redirect to another origin", () => {
+  // Node's clients do not follow redirects; fetch does, and drops Authorization across origins
+  const layers = [
+    ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici, false],
+    ["NodeHttpClient.layer", NodeHttpClient.layer, false],
+    ["FetchHttpClient.layer", FetchHttpClient.layer, true]
+  ] as const
+  for (const [name, layer, follows] of layers) {
+    it.scoped(`does not carry the Authorization header along (${name})`, () =>
+      Effect.gen(function*() {
+        const elsewhere = yield* TestServer.make((_, res) => TestServer.json(res, 200, userWire))
+        const origin = yield* TestServer.make((_, res) => {
+          res.writeHead(302, { location: `${elsewhere.url.replace("127.0.0.1", "localhost")}/org/acme/user/x` })
+          res.end()
+        })
+        const http = yield* Layer.build(layer)
+        const identity = yield* Effect.provide(
+          IdentityApi.make({ baseUrl: origin.url, token: Redacted.make(token), maxRetries: 0 }),
+          http
+        )
+        const outcome = yield* Effect.either(identity.getUser({ accountId, userId }))
+        const [first] = yield* origin.received
+        assert.strictEqual(first?.headers.authorization, `Bearer ${token}`, "the API itself gets the token")
+        const followed = yield* elsewhere.received
+        assert.lengthOf(followed, follows ? 1 : 0)
+        for (const request of followed) {
+          assert.isUndefined(request.headers.authorization, "the other origin never sees the token")
+        }
+        if (follows) {
+          assert.strictEqual(outcome._tag, "Right")
+        } else {
+          if (outcome._tag !== "Left") return assert.fail("a redirect that is not followed is an error")
+          assert.strictEqual(outcome.left._tag, "UnexpectedStatusError")
+          assert.notInclude(JSON.stringify(outcome.left), token)
+        }
+      }))
+  }
+})
