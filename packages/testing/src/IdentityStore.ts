@@ -281,6 +281,14 @@ export interface Service {
   readonly clearFaults: Effect.Effect<void>
   /** Sets (or, with `undefined`, lifts) the rate limit in calls per second. */
   readonly setRateLimit: (perSecond: number | undefined) => Effect.Effect<void>
+  /**
+   * Makes each call fail, with the given probability, with one of `exceptions` picked at random
+   * (before it reaches the rules, so a failed create creates nothing); `undefined` stops it. The
+   * randomness is Effect's `Random`.
+   */
+  readonly setRandomFaults: (
+    faults: { readonly probability: number; readonly exceptions: ReadonlyArray<ApiException> } | undefined
+  ) => Effect.Effect<void>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,6 +379,21 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           : pending.filter((_, i) => i !== index)
         return [Option.some(found.fault), rest]
       })
+
+    const randomFaults = yield* Ref.make<
+      { readonly probability: number; readonly exceptions: ReadonlyArray<ApiException> } | undefined
+    >(undefined)
+
+    const applyRandomFault: Effect.Effect<void, Rejection> = Effect.flatMap(Ref.get(randomFaults), (faults) => {
+      if (faults === undefined || faults.exceptions.length === 0) return Effect.void
+      return Effect.flatMap(Random.next, (draw) => {
+        if (draw >= faults.probability) return Effect.void
+        return Effect.flatMap(Random.nextIntBetween(0, faults.exceptions.length), (i) => {
+          const exception = faults.exceptions[i]
+          return exception === undefined ? Effect.void : Effect.fail(reject(exception))
+        })
+      })
+    })
 
     const applyFault = (operation: Operation): Effect.Effect<void, Rejection> =>
       Effect.flatMap(takeFault(operation), (fault) => {
@@ -510,6 +533,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     const dispatch = <K extends Operation>(operation: K, input: InputOf<K>, token: string | undefined) => {
       const handler: (input: InputOf<K>) => Effect.Effect<OutputOf<K>, ApiException> = handlers[operation]
       return applyFault(operation).pipe(
+        Effect.zipRight(applyRandomFault),
         Effect.zipRight(checkToken(token)),
         Effect.zipRight(checkRate),
         // one call's read-check-write at a time: concurrent creates of one name cannot both pass
@@ -540,7 +564,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           ? Ref.update(faults, (all) => [...all, { fault, remaining: fault.times ?? 1 }])
           : Effect.void,
       clearFaults: Ref.set(faults, []),
-      setRateLimit: (perSecond) => Ref.set(rateLimit, perSecond)
+      setRateLimit: (perSecond) => Ref.set(rateLimit, perSecond),
+      setRandomFaults: (faults) => Ref.set(randomFaults, faults)
     } satisfies Service
   })
 
