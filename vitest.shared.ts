@@ -19,6 +19,8 @@ const config: ViteUserConfig = {
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // generous: the whole suite runs in parallel on two cores in CI
+    testTimeout: 30_000,
     // The JSON report feeds the one-line summary that `pnpm test` ends with (scripts/test-summary.mjs).
     reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
     sequence: { concurrent: false }

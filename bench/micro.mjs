@@ -20,7 +20,10 @@ const canned = HttpClient.make((request) =>
   Effect.succeed(
     HttpClientResponse.fromWeb(
       request,
-      new Response(body, { status: 200, headers: { "content-type": "application/json" } })
+      new Response(body, {
+        status: 200,
+        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }
+      })
     )
   )
 )

@@ -100,6 +100,7 @@ try {
   const size = JSON.parse(
     spawnSync(process.execPath, [path.join(here, "size.mjs"), "--json"], { encoding: "utf8" }).stdout
   )
+  const micro = JSON.parse(spawnSync(process.execPath, [path.join(here, "micro.mjs")], { encoding: "utf8" }).stdout)
 
   const pad = (value, width) => String(value).padEnd(width)
   const fixed = (value, digits = 3) => (value === undefined ? "-" : value.toFixed(digits))
@@ -122,16 +123,19 @@ try {
     console.log(`  ${pad(variant, 34)} ${fixed(importToFirstResponseMs, 0)} ms`)
   }
   if (memory.length > 0) {
-    console.log("\nRSS after 10,000 and 100,000 sequential gets (after GC):")
+    console.log("\nMemory after 10,000 and 100,000 sequential gets (after GC): RSS, and the JS heap in use")
+    const growth = (bytes) => {
+      const [a, b] = [bytes[10000], bytes[100000]]
+      return `${(a / 2 ** 20).toFixed(1)} MiB -> ${(b / 2 ** 20).toFixed(1)} MiB (${(((b - a) / a) * 100).toFixed(1)}%)`
+    }
     for (const m of memory) {
-      const [after10k, after100k] = [m.rssBytes[10000], m.rssBytes[100000]]
-      console.log(
-        `  ${pad(m.variant, 34)} ${(after10k / 2 ** 20).toFixed(1)} MiB -> ${(after100k / 2 ** 20).toFixed(1)} MiB (${
-          (((after100k - after10k) / after10k) * 100).toFixed(1)
-        }%)`
-      )
+      console.log(`  ${pad(m.variant, 34)} RSS ${growth(m.rssBytes)}; heap ${growth(m.heapUsedBytes)}`)
     }
   }
+  console.log(
+    `\nClient CPU per getUser without sockets (micro.mjs): bare HttpClient ${fixed(micro.bareUs, 0)} µs, `
+      + `SDK ${fixed(micro.sdkUs, 0)} µs: the SDK adds ${fixed(micro.sdkOverheadUs, 0)} µs`
+  )
   console.log(
     `\nOne-call bundle (esbuild, minified): ${(size.minifiedBytes / 1024).toFixed(1)} KiB, ${
       (size.gzipBytes / 1024).toFixed(1)

@@ -26,5 +26,5 @@ describe("path parameters", () => {
         assert.strictEqual(decodeURIComponent(segments[4] ?? ""), user)
       }),
       { numRuns: runs }
-    ))
+    ), 120_000)
 })

@@ -47,7 +47,7 @@ const fuzz = <A, I>(name: string, schema: Schema.Schema<A, I>) =>
       { numRuns: runs }
     )
     assert.isAbove(decoded, 0, "some inputs decode")
-  })
+  }, 120_000)
 
 describe("fuzzing the decoders", () => {
   fuzz("ClientKeyRequest", ClientKeyRequest)

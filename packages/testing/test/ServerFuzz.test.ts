@@ -70,7 +70,7 @@ describe("the server, fuzzed", () => {
         }
       }
       assert.includeMembers([...statuses], [200, 400, 404, 405])
-    }).pipe(Effect.provide(IdentityStore.layer())))
+    }).pipe(Effect.provide(IdentityStore.layer())), 120_000)
 
   it.effect("a body over 1 MiB is refused with 413, whatever the route", () =>
     Effect.gen(function*() {
