@@ -133,8 +133,10 @@ try {
     }
   }
   console.log(
-    `\nClient CPU per getUser without sockets (micro.mjs): bare HttpClient ${fixed(micro.bareUs, 0)} µs, `
-      + `SDK ${fixed(micro.sdkUs, 0)} µs: the SDK adds ${fixed(micro.sdkOverheadUs, 0)} µs`
+    `\nOne getUser without sockets (micro.mjs, wall time): bare HttpClient ${fixed(micro.bareUs, 0)} µs, `
+      + `SDK ${fixed(micro.sdkUs, 0)} µs (the SDK adds ${fixed(micro.sdkOverheadUs, 0)} µs; a chunked body `
+      + `${fixed(micro.chunkedExtraUs, 0)} µs more); a timeout race costs ${fixed(micro.timeoutUs, 0)} µs, `
+      + `a span ${fixed(micro.spanUs, 0)} µs`
   )
   console.log(
     `\nOne-call bundle (esbuild, minified): ${(size.minifiedBytes / 1024).toFixed(1)} KiB, ${

@@ -4,7 +4,7 @@
  * The tests run a small one; `soak.ts` (pnpm soak) the full 100,000.
  */
 import { IdentityApi } from "@katanemo/client"
-import { AccountId, InternalServerErrorException, TooManyRequestsException, UserId } from "@katanemo/models"
+import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import { IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 
@@ -15,6 +15,11 @@ export interface LoadOptions {
   readonly faultProbability: number
   /** Accounts the operations spread over (keeps lists short). */
   readonly accounts?: number | undefined
+  /**
+   * After the main run, this many reads of single keys (the store no longer grows), with the
+   * memory measured before and after: a leak shows as growth here. Default 0.
+   */
+  readonly steadyOperations?: number | undefined
 }
 
 export interface LoadReport {
@@ -30,6 +35,12 @@ export interface LoadReport {
   readonly extra: ReadonlyArray<string>
   readonly elapsedMs: number
   readonly rssBytes: { readonly before: number; readonly after: number }
+  /** Memory around the steady phase (after a GC when the process allows one). */
+  readonly steady?: {
+    readonly operations: number
+    readonly rssBytes: { readonly before: number; readonly after: number }
+    readonly heapUsedBytes: { readonly before: number; readonly after: number }
+  }
 }
 
 const expectedFailures = new Set(["TooManyRequestsException", "InternalServerErrorException"])
@@ -64,7 +75,8 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
       const call: Effect.Effect<void, { readonly _tag: string }> = i % 4 === 0
         ? Effect.map(
           identity.createClientKey({ accountId, clientName: `key-${i}`, defaultRoleId: "r" }),
-          () => remember(createdKeys, account, `key-${i}`)
+          // a key is known by the id its create answered, and its name
+          (key) => remember(createdKeys, account, `${key.clientId ?? "?"}:key-${i}`)
         )
         : i % 4 === 1
         ? Effect.map(
@@ -93,9 +105,8 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
     yield* Effect.forEach(Array.from({ length: options.operations }, (_, i) => i), operation, {
       concurrency: options.concurrency,
       discard: true
-    })
+    }).pipe(Effect.ensuring(store.setRandomFaults(undefined)))
     const elapsedMs = performance.now() - start
-    yield* store.setRandomFaults(undefined)
 
     // the store's end state against what the successful calls say it must be
     const lost: Array<string> = []
@@ -109,7 +120,7 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
         }
         for (const name of expected ?? []) if (!seen.has(name)) lost.push(`${accountId}/${name}`)
       }
-      check(keys.map((key) => key.clientName ?? ""), createdKeys.get(accountId))
+      check(keys.map((key) => `${key.clientKeyId ?? "?"}:${key.clientName ?? ""}`), createdKeys.get(accountId))
       check(users.map((user) => user.userId ?? ""), createdUsers.get(accountId))
     }
     for (const [account, names] of [...createdKeys, ...createdUsers]) {
@@ -117,7 +128,32 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
         for (const name of names) lost.push(`${account}/${name}`)
       }
     }
+    const steadyOperations = options.steadyOperations ?? 0
+    let steady: LoadReport["steady"]
+    if (steadyOperations > 0) {
+      const ids = [...createdKeys].flatMap(([account, keys]) =>
+        [...keys].map((entry) => ({ accountId: AccountId.make(account), keyId: KeyId.make(entry.split(":")[0] ?? "") }))
+      )
+      const gc = (globalThis as { readonly gc?: () => void }).gc
+      const measure = () => {
+        gc?.()
+        return process.memoryUsage()
+      }
+      const before = measure()
+      yield* Effect.forEach(
+        Array.from({ length: steadyOperations }, (_, i) => ids[i % Math.max(1, ids.length)]),
+        (id) => (id === undefined ? Effect.void : Effect.ignore(identity.getClientKey(id))),
+        { concurrency: options.concurrency, discard: true }
+      )
+      const after = measure()
+      steady = {
+        operations: steadyOperations,
+        rssBytes: { before: before.rss, after: after.rss },
+        heapUsedBytes: { before: before.heapUsed, after: after.heapUsed }
+      }
+    }
     return {
+      ...(steady === undefined ? {} : { steady }),
       operations: options.operations,
       succeeded,
       failed,

@@ -1,6 +1,7 @@
 /**
  * `pnpm soak`: the full load run, 100,000 operations at 200 in flight through the live client
- * against the local API, with 10% injected 429 and 500 faults. Prints the figures; exits 1 if any
+ * against the local API, with 10% injected 429 and 500 faults, then 100,000 reads with the store
+ * constant to watch memory. Prints the figures; exits 1 if any
  * operation failed unexpectedly or the store lost or duplicated anything.
  *
  *   SOAK_OPERATIONS=100000 SOAK_CONCURRENCY=200 pnpm soak
@@ -27,7 +28,7 @@ const client = Layer.unwrapEffect(Effect.map(LocalApi.url, (baseUrl) =>
 
 Effect.gen(function*() {
   yield* Console.log(`soak: ${operations} operations, ${concurrency} in flight, 10% injected 429/500 faults`)
-  const report = yield* Load.run({ operations, concurrency, faultProbability: 0.1 })
+  const report = yield* Load.run({ operations, concurrency, faultProbability: 0.1, steadyOperations: 100_000 })
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
   yield* Console.log([
     `  ${report.succeeded} succeeded, failed by tag: ${JSON.stringify(report.failed)}`,
@@ -35,7 +36,15 @@ Effect.gen(function*() {
     `  ${(report.elapsedMs / 1000).toFixed(1)} s, ${
       ((report.operations / report.elapsedMs) * 1000).toFixed(0)
     } operations/s`,
-    `  RSS ${mib(report.rssBytes.before)} -> ${mib(report.rssBytes.after)}`
+    `  RSS ${mib(report.rssBytes.before)} -> ${
+      mib(report.rssBytes.after)
+    } (the store grows by every key and user created)`,
+    ...(report.steady === undefined ? [] : [
+      `  then ${report.steady.operations} reads with the store constant: RSS ${mib(report.steady.rssBytes.before)} -> `
+      + `${mib(report.steady.rssBytes.after)}, heap ${mib(report.steady.heapUsedBytes.before)} -> ${
+        mib(report.steady.heapUsedBytes.after)
+      }`
+    ])
   ].join("\n"))
   if (report.unexpected.length + report.lost.length + report.extra.length > 0) process.exitCode = 1
 }).pipe(

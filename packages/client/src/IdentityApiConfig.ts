@@ -98,8 +98,9 @@ export interface Options extends RetryOptions {
   /** The longest a call may take across all its attempts and waits (default: none). */
   readonly deadline?: Duration.DurationInput | undefined
   /**
-   * The largest response body to read (default 16 MiB). A larger one is not read into memory: the
-   * call fails with `TransportError` (`reason: "ResponseTooLarge"`).
+   * The largest response body to read (default 16 MiB; a non-finite value means the default). A
+   * larger one is read no further than the limit and the connection dropped: the call fails with
+   * `TransportError` (`reason: "ResponseTooLarge"`). Compressed bodies are counted decompressed.
    */
   readonly maxResponseBytes?: number | undefined
   /** A hook over the HTTP client every call uses: add middleware, headers, tracing settings. */

@@ -11,6 +11,7 @@ import * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import { gzipSync } from "node:zlib"
 import { accountId, elapseNextSleep, setup, userId, userWire } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
@@ -80,15 +81,50 @@ describe("hostile servers", () => {
       assert.strictEqual((yield* identity.getUser({ accountId, userId })).userId, userId)
     }))
 
-  it.scoped("a 50 MB body with its Content-Length is refused unread", () =>
+  it.scoped("a 50 MB body with its Content-Length is dropped at the limit, and its connection closed", () =>
     Effect.gen(function*() {
-      const { identity } = yield* setup((_, res) => {
+      const { identity, server } = yield* setup((_, res) => {
         res.writeHead(200, { "content-type": "application/json", "content-length": String(50 * 2 ** 20) })
-        res.write("[")
-      }, withToken)
+        res.on("error", () => undefined)
+        res.write(Buffer.alloc(2 * 2 ** 20, "a"))
+      }, { ...withToken, maxResponseBytes: 2 ** 20 })
       const error = yield* failure(identity.getUsersForAccount({ accountId }))
       if (error._tag !== "TransportError") return assert.fail(error._tag)
       assert.strictEqual(error.reason, "ResponseTooLarge")
+      yield* server.awaitClosed(1)
+    }))
+
+  it.scoped("a small gzip body that inflates past the limit is counted inflated (fetch decompresses)", () =>
+    Effect.gen(function*() {
+      const bomb = gzipSync(Buffer.alloc(8 * 2 ** 20, " "))
+      const server = yield* TestServer.make((_, res) => {
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "content-length": String(bomb.length)
+        })
+        res.end(bomb)
+      })
+      const http = yield* Layer.build(FetchHttpClient.layer)
+      const identity = yield* Effect.provide(
+        IdentityApi.make({ baseUrl: server.url, maxRetries: 0, maxResponseBytes: 2 ** 20 }),
+        http
+      )
+      const error = yield* failure(identity.getUsersForAccount({ accountId }))
+      if (error._tag !== "TransportError") return assert.fail(error._tag)
+      assert.strictEqual(error.reason, "ResponseTooLarge")
+    }))
+
+  it.scoped("a body that is too large is never retried, even on a GET", () =>
+    Effect.gen(function*() {
+      const { identity, server } = yield* setup((_, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        res.on("error", () => undefined)
+        res.end(Buffer.alloc(2 * 2 ** 20, "a"))
+      }, { maxResponseBytes: 2 ** 20 })
+      const error = yield* failure(identity.getUsersForAccount({ accountId }))
+      assert.strictEqual(error._tag, "TransportError")
+      assert.lengthOf(yield* server.received, 1)
     }))
 
   it.scoped("a 50 MB chunked body is dropped once it outgrows the limit: memory stays bounded", () =>

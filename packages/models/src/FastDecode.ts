@@ -16,7 +16,12 @@ import { type Tags, UserResponse } from "./User.js"
 type Json = Readonly<Record<string, unknown>>
 
 const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
-const isAbsent = (u: unknown): u is null | undefined => u === undefined || u === null
+
+/** Marks a key the object does not have. */
+const missing: unique symbol = Symbol("missing")
+
+/** A property, or `missing` (as the schema reads properties: `undefined` present is not missing). */
+const own = (u: Json, key: string): unknown => (key in u ? u[key] : missing)
 const isNonEmptyString = (u: unknown): u is string => typeof u === "string" && u.length > 0
 
 const isStringArray = (u: unknown): u is ReadonlyArray<string> => {
@@ -31,6 +36,16 @@ const isTags = (u: unknown): u is Tags => {
   return true
 }
 
+/** The tags rebuilt by plain assignment, as the schema builds its output. */
+const copyTags = (u: Tags): Tags => {
+  const out: Record<string, ReadonlyArray<string>> = {}
+  for (const key of Object.keys(u)) {
+    const values = u[key]
+    if (values !== undefined) out[key] = values
+  }
+  return out
+}
+
 // ---------------------------------------------------------------------------------------------
 // The one boundary with casts in this package: a string that passed `isNonEmptyString` is exactly
 // what the brand's refinement accepts, so it is branded here without checking it twice.
@@ -39,13 +54,16 @@ const keyId = (s: string) => s as KeyId
 const userId = (s: string) => s as UserId
 // ---------------------------------------------------------------------------------------------
 
-/** One optional field: absent or `null` reads as absent; otherwise it must pass `check`. */
+/**
+ * One optional field: a missing key or `null` reads as absent; otherwise (even `undefined`, as the
+ * schema's `exact` option says) it must pass `check`.
+ */
 const optional = <A>(
   value: unknown,
   check: (u: unknown) => u is A,
   set: (a: A) => void
 ): boolean => {
-  if (isAbsent(value)) return true
+  if (value === missing || value === null) return true
   if (!check(value)) return false
   set(value)
   return true
@@ -61,7 +79,9 @@ const isBoolean = (u: unknown): u is boolean => typeof u === "boolean"
  * @category decoders
  */
 export const userResponse = (u: unknown): UserResponse | undefined => {
-  if (!isObject(u) || !isNonEmptyString(u["accountId"])) return undefined
+  if (!isObject(u)) return undefined
+  const account = own(u, "accountId")
+  if (!isNonEmptyString(account)) return undefined
   const props: {
     accountId: AccountId
     serviceId?: string
@@ -71,14 +91,14 @@ export const userResponse = (u: unknown): UserResponse | undefined => {
     token?: Redacted.Redacted<string>
     tags?: Tags
     roles?: ReadonlyArray<string>
-  } = { accountId: accountId(u["accountId"]) }
-  const ok = optional(u["serviceId"], isString, (v) => (props.serviceId = v))
-    && optional(u["userId"], isNonEmptyString, (v) => (props.userId = userId(v)))
-    && optional(u["isAdmin"], isBoolean, (v) => (props.isAdmin = v))
-    && optional(u["isActive"], isBoolean, (v) => (props.isActive = v))
-    && optional(u["token"], isString, (v) => (props.token = Redacted.make(v)))
-    && optional(u["tags"], isTags, (v) => (props.tags = v))
-    && optional(u["roles"], isStringArray, (v) => (props.roles = v))
+  } = { accountId: accountId(account) }
+  const ok = optional(own(u, "serviceId"), isString, (v) => (props.serviceId = v))
+    && optional(own(u, "userId"), isNonEmptyString, (v) => (props.userId = userId(v)))
+    && optional(own(u, "isAdmin"), isBoolean, (v) => (props.isAdmin = v))
+    && optional(own(u, "isActive"), isBoolean, (v) => (props.isActive = v))
+    && optional(own(u, "token"), isString, (v) => (props.token = Redacted.make(v)))
+    && optional(own(u, "tags"), isTags, (v) => (props.tags = copyTags(v)))
+    && optional(own(u, "roles"), isStringArray, (v) => (props.roles = v))
   return ok ? new UserResponse(props, true) : undefined
 }
 
@@ -98,12 +118,12 @@ export const clientKeyObject = (u: unknown): ClientKeyObject | undefined => {
     serviceId?: string
     isActive?: boolean
   } = {}
-  const ok = optional(u["accountId"], isNonEmptyString, (v) => (props.accountId = accountId(v)))
-    && optional(u["roles"], isStringArray, (v) => (props.roles = v))
-    && optional(u["clientName"], isString, (v) => (props.clientName = v))
-    && optional(u["clientKeyId"], isNonEmptyString, (v) => (props.clientKeyId = keyId(v)))
-    && optional(u["serviceId"], isString, (v) => (props.serviceId = v))
-    && optional(u["isActive"], isBoolean, (v) => (props.isActive = v))
+  const ok = optional(own(u, "accountId"), isNonEmptyString, (v) => (props.accountId = accountId(v)))
+    && optional(own(u, "roles"), isStringArray, (v) => (props.roles = v))
+    && optional(own(u, "clientName"), isString, (v) => (props.clientName = v))
+    && optional(own(u, "clientKeyId"), isNonEmptyString, (v) => (props.clientKeyId = keyId(v)))
+    && optional(own(u, "serviceId"), isString, (v) => (props.serviceId = v))
+    && optional(own(u, "isActive"), isBoolean, (v) => (props.isActive = v))
   return ok ? new ClientKeyObject(props, true) : undefined
 }
 
@@ -116,8 +136,8 @@ export const clientKeyObject = (u: unknown): ClientKeyObject | undefined => {
 export const clientKeyResponse = (u: unknown): ClientKeyResponse | undefined => {
   if (!isObject(u)) return undefined
   const props: { clientId?: KeyId; clientSecret?: Redacted.Redacted<string> } = {}
-  const ok = optional(u["clientId"], isNonEmptyString, (v) => (props.clientId = keyId(v)))
-    && optional(u["clientSecret"], isString, (v) => (props.clientSecret = Redacted.make(v)))
+  const ok = optional(own(u, "clientId"), isNonEmptyString, (v) => (props.clientId = keyId(v)))
+    && optional(own(u, "clientSecret"), isString, (v) => (props.clientSecret = Redacted.make(v)))
   return ok ? new ClientKeyResponse(props, true) : undefined
 }
 

@@ -43,6 +43,25 @@ describe("FastDecode", () => {
   agrees("array(clientKeyObject)", Schema.Array(ClientKeyObject), FastDecode.array(FastDecode.clientKeyObject))
   agrees("string", Schema.String, FastDecode.string)
 
+  it("agrees on the odd cases generators miss: a __proto__ tag, a present undefined, inherited fields", () => {
+    const cases: ReadonlyArray<unknown> = [
+      JSON.parse("{\"accountId\":\"acme\",\"tags\":{\"__proto__\":[\"x\"],\"team\":[\"a\"]}}"),
+      { accountId: "acme", userId: undefined },
+      Object.assign(Object.create({ accountId: "acme" }), { userId: "ada" })
+    ]
+    const decode = Schema.decodeUnknownEither(UserResponse)
+    const equivalent = Schema.equivalence(UserResponse)
+    for (const input of cases) {
+      const expected = decode(input)
+      const actual = FastDecode.userResponse(input)
+      if (Either.isLeft(expected)) assert.isUndefined(actual)
+      else {
+        assert.isTrue(actual !== undefined && equivalent(actual, expected.right))
+        assert.deepStrictEqual(Object.keys(actual?.tags ?? {}), Object.keys(expected.right.tags ?? {}))
+      }
+    }
+  })
+
   it("builds real instances, with secrets redacted", () => {
     const user = FastDecode.userResponse({ accountId: "acme", token: "tok_secret", tags: null })
     assert.instanceOf(user, UserResponse)

@@ -111,7 +111,9 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
   const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
 
   /** One attempt: send, read the body, within the per-attempt timeout. */
-  const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes
+  const maxResponseBytes = options.maxResponseBytes !== undefined && Number.isFinite(options.maxResponseBytes)
+    ? Math.max(0, options.maxResponseBytes)
+    : defaultMaxResponseBytes
   const decoder = new TextDecoder()
 
   /**
@@ -125,11 +127,16 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
         reason: "ResponseTooLarge",
         detail: `the response body exceeds ${maxResponseBytes} bytes`
       })
-    const declared = Number(response.headers["content-length"])
-    if (Number.isFinite(declared)) {
-      return declared > maxResponseBytes
-        ? Effect.fail(tooLarge())
-        : Effect.mapError(response.text, (error) => transportError(call, error))
+    // A declared length is trusted only for an uncompressed body (a client that decompresses, as
+    // fetch does, would read more than it declares) and only up to the limit; anything else is
+    // read as a stream, counted, and dropped at the limit.
+    const length = response.headers["content-length"]
+    const encoding = response.headers["content-encoding"]
+    if (
+      length !== undefined && /^\d+$/.test(length) && Number(length) <= maxResponseBytes
+      && (encoding === undefined || encoding === "identity")
+    ) {
+      return Effect.mapError(response.text, (error) => transportError(call, error))
     }
     return response.stream.pipe(
       Stream.mapError((error) => transportError(call, error)),
