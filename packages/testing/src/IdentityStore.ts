@@ -198,6 +198,8 @@ export interface Options {
   readonly rateLimit?: number | undefined
   /** The `serviceId` of keys and users the store creates (default `svc-local`). */
   readonly serviceId?: string | undefined
+  /** How many of the latest calls `calls` keeps (default 10,000): a long-running server stays bounded. */
+  readonly maxCallRecords?: number | undefined
 }
 
 /**
@@ -271,7 +273,7 @@ export interface Service {
   readonly keys: (accountId: string) => Effect.Effect<ReadonlyArray<ClientKeyObject>>
   /** One account's users, in creation order (empty for an unknown account). */
   readonly users: (accountId: string) => Effect.Effect<ReadonlyArray<UserResponse>>
-  /** Every call answered so far, oldest first. */
+  /** The calls answered so far (the latest `maxCallRecords` of them), oldest first. */
   readonly calls: Effect.Effect<ReadonlyArray<CallRecord>>
   /** Forgets the recorded calls. */
   readonly clearCalls: Effect.Effect<void>
@@ -357,7 +359,15 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     }
 
     const state = yield* Ref.make<ReadonlyMap<string, Account>>(initial)
-    const calls = yield* Ref.make<ReadonlyArray<CallRecord>>([])
+    // A plain array: appending to an immutable one copies it on every call (quadratic under load).
+    const maxCallRecords = Math.max(0, options.maxCallRecords ?? 10_000)
+    let calls: Array<CallRecord> = []
+    const record = (entry: CallRecord) =>
+      Effect.sync(() => {
+        calls.push(entry)
+        // trimmed in batches, so that recording stays constant time on average
+        if (calls.length > 2 * maxCallRecords) calls = calls.slice(-maxCallRecords)
+      })
     const faults = yield* Ref.make<ReadonlyArray<PendingFault>>([])
     const rateLimit = yield* Ref.make<number | undefined>(options.rateLimit)
     const recent = yield* Ref.make<ReadonlyArray<number>>([])
@@ -539,10 +549,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
         // one call's read-check-write at a time: concurrent creates of one name cannot both pass
         Effect.zipRight(lock.withPermits(1)(Effect.mapError(handler(input), (exception) => reject(exception)))),
         Effect.onExit((exit) =>
-          Ref.update(calls, (all) => [
-            ...all,
-            { operation, input, outcome: Exit.mapError(exit, (rejection) => rejection.exception) }
-          ])
+          record({ operation, input, outcome: Exit.mapError(exit, (rejection) => rejection.exception) })
         )
       )
     }
@@ -557,8 +564,10 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
         }))),
       keys: (accountId) => Effect.map(account(accountId), (a) => a.keys),
       users: (accountId) => Effect.map(account(accountId), (a) => a.users),
-      calls: Ref.get(calls),
-      clearCalls: Ref.set(calls, []),
+      calls: Effect.sync(() => calls.slice(-maxCallRecords)),
+      clearCalls: Effect.sync(() => {
+        calls = []
+      }),
       injectFault: (fault) =>
         (fault.times ?? 1) > 0
           ? Ref.update(faults, (all) => [...all, { fault, remaining: fault.times ?? 1 }])

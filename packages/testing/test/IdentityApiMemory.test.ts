@@ -65,6 +65,15 @@ describe("IdentityApiMemory", () => {
       assert.lengthOf(yield* store.calls, 0)
     }).pipe(Effect.provide(IdentityApiMemory.layer())))
 
+  it.effect("keeps only the latest maxCallRecords calls, so a long-running server stays bounded", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const store = yield* IdentityStore
+      for (let i = 0; i < 10; i++) yield* identity.getUsersForAccount({ accountId: AccountId.make(`a${i}`) })
+      const calls = yield* store.calls
+      assert.deepStrictEqual(calls.map((c) => c.input), [{ accountId: "a7" }, { accountId: "a8" }, { accountId: "a9" }])
+    }).pipe(Effect.provide(IdentityApiMemory.layer({ maxCallRecords: 3 }))))
+
   it.effect("a fault on any operation applies to the next call, whatever it is", () =>
     Effect.gen(function*() {
       const identity = yield* IdentityApi
