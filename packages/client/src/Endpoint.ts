@@ -13,7 +13,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
 import type { UnexpectedStatusError } from "./Errors.js"
-import { notFound, unexpectedNotFound } from "./internal/interpret.js"
+import { notFound, unexpectedStatus } from "./internal/interpret.js"
 
 /**
  * @since 0.1.0
@@ -152,7 +152,7 @@ export function make<In extends { readonly accountId: string }, InI, A, I, B = n
     accountId: (input) => input.accountId,
     decode: decoder(options.success, options.fastDecode),
     encodeSuccess: Schema.encode(options.success),
-    onNotFound: options.listsNotFound ? notFound : unexpectedNotFound,
+    onNotFound: options.listsNotFound ? notFound : unexpectedStatus,
     ast: { body: options.body?.ast, success: options.success.ast }
   }
 }

@@ -31,7 +31,7 @@ import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, typ
 import { version } from "./version.js"
 
 /** The `User-Agent` every request carries. */
-export const userAgent = `katanemo-sdk-ts/${version}`
+const userAgent = `katanemo-sdk-ts/${version}`
 
 const requestIdHeaders = ["x-request-id", "x-amzn-requestid", "request-id"] as const
 

@@ -23,7 +23,7 @@ import type { Answer, Call, Endpoint } from "../Endpoint.js"
 import { type CommonError, ResponseDecodeError, UnexpectedStatusError } from "../Errors.js"
 import type { RawResponse } from "../RawResponse.js"
 
-export const truncate = (text: string): string =>
+const truncate = (text: string): string =>
   text.length > maxErrorText ? `${text.slice(0, maxErrorText)}… (${text.length} characters)` : text
 
 /** Longest stretch of an unexpected body kept in an error. */
@@ -41,7 +41,8 @@ const exception = <E extends ApiException>(cls: ExceptionClass<E>, answer: Answe
 
 const decodeErrorBody = Schema.decodeEither(Schema.parseJson(ErrorBody))
 
-const unexpectedStatus = (answer: Answer, text: string): UnexpectedStatusError =>
+/** A status the operation does not list (including a 404 where it lists none). */
+export const unexpectedStatus = (answer: Answer, text: string): UnexpectedStatusError =>
   new UnexpectedStatusError({ ...answer, body: Either.getOrElse(decodeErrorBody(text), () => truncate(text)) })
 
 const parsesAsJson = Schema.decodeUnknownEither(Schema.parseJson())
@@ -60,10 +61,6 @@ const decodeDetail = (body: string, error: ParseResult.ParseError): string =>
 
 /** A 404 on an operation that lists it. */
 export const notFound = (answer: Answer, text: string): NotFoundException => exception(NotFoundException, answer, text)
-
-/** A 404 on an operation that does not list it. */
-export const unexpectedNotFound = (answer: Answer, text: string): UnexpectedStatusError =>
-  unexpectedStatus(answer, text)
 
 /** Turns a final response into the operation's model or its typed error. */
 export const interpret = <In, A, NotFound>(

@@ -19,7 +19,7 @@ export class RetryableResponse {
 /** What a retry decision looks at. */
 export type RetryInput = TransportError | TimeoutError | RetryableResponse
 
-export const retryableStatuses: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
+const retryableStatuses: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
 
 /**
  * GET, PUT and DELETE are idempotent: retried on 429, 500, 502, 503, 504, transport failures and
@@ -41,7 +41,7 @@ export const isRetryable = (method: string) => (input: RetryInput): boolean => {
   }
 }
 
-export const maxRetryAfter = Duration.seconds(60)
+const maxRetryAfter = Duration.seconds(60)
 
 /**
  * The wait a `Retry-After` header asks for: delay-seconds or an HTTP date (relative to `now`),
