@@ -19,6 +19,7 @@ const config: ViteUserConfig = {
   },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: [path.join(root, "vitest.setup.ts")],
     // generous: the whole suite runs in parallel on two cores in CI
     testTimeout: 30_000,
     // The JSON report feeds the one-line summary that `pnpm test` ends with (scripts/test-summary.mjs).
