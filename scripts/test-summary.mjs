@@ -5,7 +5,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const reports = ["packages", "apps"]
+const reports = ["packages", "apps", "tools"]
   .filter((group) => fs.existsSync(path.join(root, group)))
   .flatMap((group) =>
     fs.readdirSync(path.join(root, group)).map((name) => path.join(root, group, name, ".test-results", "vitest.json"))

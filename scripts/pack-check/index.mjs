@@ -4,7 +4,7 @@
 // @arethetypeswrong/cli on the tarball. Then a fresh project outside the workspace installs the
 // tarballs with plain npm, type-checks `consumer.ts` against them with tsc and runs it with node.
 // Any failing step exits non-zero. Run after `pnpm build` (the root `test` task graph does).
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -29,6 +29,7 @@ try {
     .sort()
 
   const tarballs = []
+  const names = []
   for (const dir of packages) {
     const manifest = readJson(path.join(dir, "package.json"))
     if (!fs.existsSync(path.join(dir, "dist", "index.js"))) {
@@ -41,6 +42,7 @@ try {
     const file = path.isAbsolute(tarball) ? tarball : path.join(work, path.basename(tarball))
     console.log(`  ${path.basename(file)} (${(fs.statSync(file).size / 1024).toFixed(1)} KiB)`)
     tarballs.push(file)
+    names.push(manifest.name)
 
     step(`publint ${manifest.name}`)
     run(bin("publint"), ["run", file, "--strict"])
@@ -112,6 +114,18 @@ try {
 
   step("run the consumer program with node")
   run(process.execPath, [path.join(consumer, "out", "consumer.js")], { cwd: consumer })
+
+  // The packages are ESM-only; `engines` promises that CommonJS code can `require()` them too,
+  // which Node supports unflagged from 20.19. Prove it on this Node, and without a warning.
+  step(`require() each package from CommonJS on Node ${process.versions.node}`)
+  for (const name of names) {
+    const script = `const m = require(${JSON.stringify(name)}); console.log(Object.keys(m).length)`
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: consumer, encoding: "utf8" })
+    if (result.status !== 0 || result.stderr.trim() !== "") {
+      throw new Error(`require(${JSON.stringify(name)}) failed or warned:\n${result.stdout}${result.stderr}`)
+    }
+    console.log(`  require(${JSON.stringify(name)}): ${result.stdout.trim()} exports`)
+  }
 
   console.log(`\npack check passed: ${tarballs.length} package(s)`)
 } finally {
