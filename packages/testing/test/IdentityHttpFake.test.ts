@@ -105,6 +105,20 @@ describe("IdentityHttpFake under the live client", () => {
   )
 
   it.effect(
+    "the live client's attempt timeout runs on its own too: a 40 s delay is a TimeoutError at 30 s",
+    () =>
+      Effect.gen(function*() {
+        const identity = yield* IdentityApi
+        const store = yield* IdentityStore
+        yield* store.injectFault({ delay: "40 seconds" })
+        const error = yield* Effect.flip(identity.getClientKeyList({ accountId: acme }))
+        assert.deepInclude(error, { _tag: "TimeoutError", scope: "attempt", timeoutMillis: 30_000 })
+        assert.strictEqual(yield* Clock.currentTimeMillis, 30_000)
+      }).pipe(Effect.provide(IdentityHttpFake.layerClient({ client: { maxRetries: 0 } }))),
+    10_000
+  )
+
+  it.effect(
     "a test that moves the clock itself keeps control: time does not move behind its back",
     () =>
       Effect.gen(function*() {
