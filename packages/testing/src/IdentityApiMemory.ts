@@ -21,7 +21,7 @@ import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as IdentityServer from "./IdentityServer.js"
-import { IdentityStore, type Options as StoreOptions, type Rejection } from "./IdentityStore.js"
+import { IdentityStore, type Options as StoreOptions, type Rejection, type SeedError } from "./IdentityStore.js"
 import { statusOf } from "./internal/exceptions.js"
 import { endpoints, type InputOf, type OutputOf } from "./internal/operations.js"
 
@@ -166,10 +166,18 @@ export const layerFromStore = (options: Pick<Options, "token"> = {}): Layer.Laye
 /**
  * The in-memory `IdentityApi` and a fresh `IdentityStore` behind it: provide this instead of
  * `IdentityApi.layer(...)` in a test, then `yield* IdentityStore` to seed, inspect and inject
- * faults.
+ * faults. A seed that breaks the schema or the rules fails the layer with a {@link SeedError}
+ * naming every bad entry (without a seed, the layer cannot fail).
+ *
+ * It answers each call once, by the API's rules: it does not retry, time out or encode anything
+ * (a 429 fault reaches the program at once). For the live client's retries, timeouts and wire
+ * format in memory, use `IdentityHttpFake.layerClient`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<IdentityApi | IdentityStore> =>
-  layerFromStore(options).pipe(Layer.provideMerge(Layer.orDie(IdentityStore.layer(options))))
+export function layer(options?: Options & { readonly seed?: undefined }): Layer.Layer<IdentityApi | IdentityStore>
+export function layer(options: Options): Layer.Layer<IdentityApi | IdentityStore, SeedError>
+export function layer(options: Options = {}): Layer.Layer<IdentityApi | IdentityStore, SeedError> {
+  return layerFromStore(options).pipe(Layer.provideMerge(IdentityStore.layer(options)))
+}

@@ -2,17 +2,24 @@
  * A wire-level fake: an `HttpClient` that answers every request from an {@link IdentityStore} by
  * running the server side of the contract in process. No sockets: `IdentityApi.layer` from
  * `@katanemo/client` runs unchanged on top of it, with its encoding, status handling, error
- * bodies and retries.
+ * bodies, timeouts and retries. `layerClient` is that pair in one layer.
+ *
+ * On a `TestClock` (as in `it.effect`), the layer moves the clock on whenever the test is stuck
+ * waiting for it, so a retry after a 429 finishes on its own instead of hanging the test.
  *
  * @since 0.1.0
  */
 import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { IdentityApi, type IdentityApiConfig } from "@katanemo/client"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import * as IdentityServer from "./IdentityServer.js"
-import { IdentityStore } from "./IdentityStore.js"
+import { IdentityStore, type Options as StoreOptions, type SeedError } from "./IdentityStore.js"
+import { currentTestClock, drive } from "./internal/clockDriver.js"
 
 const decoder = new TextDecoder()
 
@@ -27,36 +34,79 @@ const bodyText = (body: HttpBody.HttpBody): string => {
   }
 }
 
+const fake = (store: IdentityStore["Type"], onRequest: () => void): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    Effect.suspend(() => {
+      onRequest()
+      return IdentityServer.handle({
+        method: request.method,
+        url: `${url.pathname}${url.search}`,
+        headers: request.headers,
+        body: bodyText(request.body)
+      })
+    }).pipe(
+      Effect.provideService(IdentityStore, store),
+      Effect.map((response) =>
+        HttpClientResponse.fromWeb(
+          request,
+          new Response(response.body, { status: response.status, headers: response.headers })
+        )
+      )
+    )
+  )
+
 /**
- * The fake client over the store in context.
+ * The fake client over the store in context. (It does not move a `TestClock`: the layers do.)
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make: Effect.Effect<HttpClient.HttpClient, never, IdentityStore> = Effect.map(
   IdentityStore,
-  (store) =>
-    HttpClient.make((request, url) =>
-      IdentityServer.handle({
-        method: request.method,
-        url: `${url.pathname}${url.search}`,
-        headers: request.headers,
-        body: bodyText(request.body)
-      }).pipe(
-        Effect.provideService(IdentityStore, store),
-        Effect.map((response) =>
-          HttpClientResponse.fromWeb(
-            request,
-            new Response(response.body, { status: response.status, headers: response.headers })
-          )
-        )
-      )
-    )
+  (store) => fake(store, () => {})
 )
 
 /**
+ * Options of the fake's layer.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface Options {
+  /**
+   * On a `TestClock` (as in `it.effect`): move the clock to the next pending sleep whenever the
+   * test is stuck waiting for it (default `true`). The clock moves only when nothing else has
+   * happened for a while (no request, no new sleep, no change of time), so a test that moves
+   * it with `TestClock.adjust` stays in control. Without a `TestClock` this does nothing.
+   */
+  readonly advanceTestClock?: boolean | undefined
+}
+
+/**
+ * The fake `HttpClient` over the `IdentityStore` in context, with options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (options: Options = {}): Layer.Layer<HttpClient.HttpClient, never, IdentityStore> =>
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.gen(function*() {
+      const store = yield* IdentityStore
+      let requests = 0
+      const client = fake(store, () => {
+        requests++
+      })
+      const clock = options.advanceTestClock === false ? Option.none() : yield* currentTestClock
+      if (Option.isSome(clock)) yield* Effect.forkScoped(drive(clock.value, Effect.sync(() => requests)))
+      return client
+    })
+  )
+
+/**
  * The fake `HttpClient` over the `IdentityStore` in context: provide it under
- * `IdentityApi.layer(...)`.
+ * `IdentityApi.layer(...)`. On a `TestClock` it moves the clock on when the test is stuck
+ * waiting for it (see {@link Options}).
  *
  * @example
  * ```ts
@@ -73,4 +123,50 @@ export const make: Effect.Effect<HttpClient.HttpClient, never, IdentityStore> = 
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient, never, IdentityStore> = Layer.effect(HttpClient.HttpClient, make)
+export const layer: Layer.Layer<HttpClient.HttpClient, never, IdentityStore> = layerWith()
+
+/**
+ * Options of {@link layerClient}: the store's, the token the client sends, the live client's
+ * other options, and the fake's.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface ClientOptions extends StoreOptions, Options {
+  /** The bearer token calls carry; checked against `validTokens` when the store has them. */
+  readonly token?: Redacted.Redacted<string> | undefined
+  /** Options of the live client (`maxRetries`, `timeout`, `retrySchedule`, …). */
+  readonly client?: IdentityApiConfig.Options | undefined
+}
+
+/**
+ * The live `IdentityApi` of `@katanemo/client` over the fake, and a fresh `IdentityStore` behind
+ * it: the live client's retries, backoff, `Retry-After`, timeouts and JSON encoding, with no
+ * sockets. A drop-in for `IdentityApiMemory.layer(options)` when a test needs the live client's
+ * behaviour. A bad seed fails the layer with a {@link SeedError}.
+ *
+ * @example
+ * ```ts
+ * import { IdentityHttpFake } from "@katanemo/testing"
+ *
+ * const live = IdentityHttpFake.layerClient({ seed: { accounts: [{ accountId: "acme" }] } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export function layerClient(
+  options?: ClientOptions & { readonly seed?: undefined }
+): Layer.Layer<IdentityApi | IdentityStore>
+export function layerClient(options: ClientOptions): Layer.Layer<IdentityApi | IdentityStore, SeedError>
+export function layerClient(options: ClientOptions = {}): Layer.Layer<IdentityApi | IdentityStore, SeedError> {
+  const client: IdentityApiConfig.Options = {
+    baseUrl: "http://katanemo.test",
+    ...options.client,
+    ...(options.token === undefined ? {} : { token: options.token })
+  }
+  return IdentityApi.layer(client).pipe(
+    Layer.provide(layerWith(options)),
+    Layer.provideMerge(IdentityStore.layer(options))
+  )
+}

@@ -37,6 +37,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type { InputOf, OutputOf } from "./internal/operations.js"
+import { bounded, formatPath, ruleIssues, tidy } from "./internal/seed.js"
 
 // ---------------------------------------------------------------------------------------------
 // seed
@@ -87,20 +88,16 @@ export const SeedAccount = Schema.Struct({
   users: Schema.optionalWith(Schema.Array(SeedUser), { default: () => [] })
 })
 
-const duplicates = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Option.Option<[number, string]> => {
-  const seen = new Set<string>()
-  for (const [index, item] of items.entries()) {
-    const value = key(item)
-    if (seen.has(value)) return Option.some([index, value])
-    seen.add(value)
-  }
-  return Option.none()
-}
+const SeedShape = Schema.Struct({
+  accounts: Schema.optionalWith(Schema.Array(SeedAccount), { default: () => [] })
+})
 
 /**
  * What a store starts from: a list of accounts. The API's rules hold in a seed too: account ids
  * are unique, and within an account so are key ids, key names and user ids. A bad seed fails to
- * decode with a message naming the bad entry, such as `accounts[0].keys[1]: duplicate clientName`.
+ * decode with an issue naming each bad entry, such as
+ * `accounts[0].keys[1].clientName: duplicate clientName "ci-bot"`. {@link decodeSeed} reports the
+ * schema's issues and the rules' together, in one go.
  *
  * @example
  * ```json
@@ -118,33 +115,10 @@ const duplicates = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Option.O
  * @since 0.1.0
  * @category seed
  */
-export const Seed = Schema.Struct({
-  accounts: Schema.optionalWith(Schema.Array(SeedAccount), { default: () => [] })
-}).pipe(
+export const Seed = SeedShape.pipe(
   Schema.filter((seed) => {
-    const issue = (path: string, message: string) => `${path}: ${message}`
-    const account = duplicates(seed.accounts, (a) => a.accountId)
-    if (Option.isSome(account)) {
-      return issue(`accounts[${account.value[0]}].accountId`, `duplicate account ${JSON.stringify(account.value[1])}`)
-    }
-    for (const [i, { keys, users }] of seed.accounts.entries()) {
-      const id = duplicates(keys, (k) => k.clientId)
-      if (Option.isSome(id)) {
-        return issue(`accounts[${i}].keys[${id.value[0]}].clientId`, `duplicate key ${JSON.stringify(id.value[1])}`)
-      }
-      const name = duplicates(keys, (k) => k.clientName)
-      if (Option.isSome(name)) {
-        return issue(
-          `accounts[${i}].keys[${name.value[0]}].clientName`,
-          `duplicate clientName ${JSON.stringify(name.value[1])}`
-        )
-      }
-      const user = duplicates(users, (u) => u.userId)
-      if (Option.isSome(user)) {
-        return issue(`accounts[${i}].users[${user.value[0]}].userId`, `duplicate user ${JSON.stringify(user.value[1])}`)
-      }
-    }
-    return true
+    const issues = ruleIssues(seed)
+    return issues.length === 0 ? true : issues
   })
 ).annotations({ identifier: "Seed" })
 
@@ -168,16 +142,29 @@ export class SeedError extends Data.TaggedError("SeedError")<{ readonly issues: 
 }
 
 /**
- * Reads a seed (from a JSON file, say), or fails with a {@link SeedError} naming each bad entry.
+ * Reads a seed (from a JSON file, say), or fails with a {@link SeedError} naming every bad entry
+ * at once: what breaks the schema and what breaks the rules, in path order. Input of any shape
+ * is a `SeedError`, never a defect: a value nested too deep is named, not followed, and each
+ * issue line is cut at 500 characters.
  *
  * @since 0.1.0
  * @category seed
  */
 export const decodeSeed = (input: unknown): Effect.Effect<typeof Seed.Type, SeedError> =>
-  Effect.mapError(
-    Schema.decodeUnknown(Seed, { errors: "all" })(input),
-    (error) => new SeedError({ issues: Issues.issues(error) })
-  )
+  Effect.suspend(() => {
+    let copy: unknown
+    try {
+      copy = bounded(input)
+    } catch {
+      return Effect.fail(new SeedError({ issues: ["the seed could not be read: a getter threw"] }))
+    }
+    const rules = ruleIssues(copy).map((issue) => `${formatPath(issue.path)}: ${issue.message}`)
+    return Schema.decodeUnknown(SeedShape, { errors: "all" })(copy).pipe(
+      Effect.mapError((error) => Issues.issues(error)),
+      Effect.filterOrFail(() => rules.length === 0, (): ReadonlyArray<string> => []),
+      Effect.mapError((schema) => new SeedError({ issues: tidy([...schema, ...rules]) }))
+    )
+  })
 
 // ---------------------------------------------------------------------------------------------
 // options, records, faults

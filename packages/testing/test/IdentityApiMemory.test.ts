@@ -1,9 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, NotFoundException } from "@katanemo/client"
-import { AccountId, ConflictException, KeyId, UserId } from "@katanemo/models"
-import { decodeSeed, IdentityApiMemory, IdentityStore } from "@katanemo/testing"
+import { AccountId, ConflictException, Issues, KeyId, UserId } from "@katanemo/models"
+import { decodeSeed, IdentityApiMemory, IdentityStore, Seed } from "@katanemo/testing"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as FastCheck from "effect/FastCheck"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 
 const acme = AccountId.make("acme")
 
@@ -162,4 +166,166 @@ describe("seeding", () => {
       )
       assert.match(error.message, /accounts\[1\]\.accountId: duplicate account "a"/)
     }))
+
+  it.effect("a bad seed fails IdentityApiMemory.layer with a SeedError in its error channel, not a defect", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.scoped(Layer.build(IdentityApiMemory.layer({
+        seed: { accounts: [{ accountId: "a" }, { accountId: "a" }] }
+      }))))
+      assert.isTrue(Exit.isFailure(exit) && Cause.isFailType(exit.cause), `a typed failure, not ${String(exit)}`)
+      const error = yield* Effect.flip(exit)
+      assert.strictEqual(error._tag, "SeedError")
+      assert.deepStrictEqual(error.issues, ["accounts[1].accountId: duplicate account \"a\""])
+    }))
+
+  it.effect("every problem of a seed shows in one go: the schema's and the rules' together", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.scoped(Layer.build(IdentityApiMemory.layer({
+        seed: {
+          accounts: [
+            {
+              accountId: "acme",
+              keys: [{ clientId: "k1", clientName: "x" }, { clientId: "k2", clientName: "x" }, {
+                clientId: "k1",
+                clientName: "y"
+              }],
+              users: [{ userId: "" }, { userId: "u" }, { userId: "u" }]
+            },
+            { accountId: "acme", keys: [{ clientId: "", clientName: "" }] }
+          ]
+        }
+      }))))
+      assert.deepStrictEqual(error.issues, [
+        "accounts[0].keys[1].clientName: duplicate clientName \"x\"",
+        "accounts[0].keys[2].clientId: duplicate key \"k1\"",
+        "accounts[0].users[0].userId: Expected a non-empty user id (usually an email address), actual \"\"",
+        "accounts[0].users[2].userId: duplicate user \"u\"",
+        "accounts[1].accountId: duplicate account \"acme\"",
+        "accounts[1].keys[0].clientId: Expected a non-empty key id, actual \"\"",
+        "accounts[1].keys[0].clientName: Expected a non empty string, actual \"\""
+      ])
+    }))
+
+  it.effect("the Seed schema on its own reports every broken rule, with its path", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Schema.decodeUnknown(Seed, { errors: "all" })({
+          accounts: [{ accountId: "a", keys: [{ clientId: "k", clientName: "x" }, { clientId: "k", clientName: "x" }] }]
+        })
+      )
+      assert.deepStrictEqual(Issues.issues(error), [
+        "accounts[0].keys[1].clientId: duplicate key \"k\"",
+        "accounts[0].keys[1].clientName: duplicate clientName \"x\""
+      ])
+    }))
+
+  const deepArray = (depth: number): unknown => {
+    let value: unknown = []
+    for (let i = 0; i < depth; i++) value = [value]
+    return value
+  }
+  const deepObject = (depth: number): unknown => {
+    let value: unknown = {}
+    for (let i = 0; i < depth; i++) value = { accounts: value, keys: value }
+    return value
+  }
+
+  /** A SeedError with short lines, or a valid seed: never a defect. */
+  const typedOutcome = (seed: unknown) =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(decodeSeed(seed))
+      if (Exit.isSuccess(exit)) return "valid"
+      assert.isTrue(Cause.isFailType(exit.cause), `a SeedError, not ${Cause.pretty(exit.cause).slice(0, 300)}`)
+      const error = yield* Effect.flip(exit)
+      assert.isAbove(error.issues.length, 0)
+      for (const line of error.issues) assert.isAtMost(line.length, 500)
+      return error.issues.join("\n")
+    })
+
+  it.effect("hostile seeds are a SeedError: deep nesting, huge strings, wrong types", () =>
+    Effect.gen(function*() {
+      const huge = "x".repeat(10_000_000)
+      assert.match(yield* typedOutcome({ accounts: deepArray(100_000) }), /^accounts\[0\]: Expected .*nested deeper/)
+      assert.match(yield* typedOutcome(deepObject(100_000)), /^accounts: Expected /)
+      assert.match(
+        yield* typedOutcome({ accounts: [{ accountId: "a", users: [{ userId: "u", roles: [deepArray(100_000)] }] }] }),
+        /^accounts\[0\]\.users\[0\]\.roles\[0\]: Expected string/
+      )
+      assert.match(
+        yield* typedOutcome({ accounts: [{ accountId: huge }, { accountId: huge }, { accountId: 1n, keys: huge }] }),
+        /^accounts\[1\]\.accountId: duplicate account "xxx+…\naccounts\[2\]\.accountId: Expected string, actual 1n/
+      )
+      assert.strictEqual(
+        yield* typedOutcome({ accounts: [{ accountId: "a", keys: [{ clientId: "k", clientName: huge }] }] }),
+        "valid"
+      )
+      const proto: unknown = JSON.parse(
+        `{"__proto__": {"accounts": 1}, "accounts": [{"accountId": "a", "__proto__": []}]}`
+      )
+      assert.strictEqual(yield* typedOutcome(proto), "valid")
+      const getter = Object.defineProperty({}, "accounts", {
+        enumerable: true,
+        get: () => {
+          throw new Error("no")
+        }
+      })
+      assert.match(yield* typedOutcome(getter), /could not be read/)
+      for (const wrong of [null, undefined, 1, "seed", [], true, () => 1, Symbol("s"), new Map(), { accounts: {} }]) {
+        yield* typedOutcome(wrong)
+      }
+    }))
+
+  const anything = FastCheck.anything({
+    maxDepth: 6,
+    withBigInt: true,
+    withBoxedValues: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    withDate: true
+  })
+  /** Anything, or nesting deep enough to overflow a recursive walk, or a long string. */
+  const hostile = FastCheck.oneof(
+    anything,
+    FastCheck.integer({ min: 20_000, max: 50_000 }).map(deepArray),
+    FastCheck.integer({ min: 20_000, max: 50_000 }).map(deepObject),
+    FastCheck.integer({ min: 0, max: 100_000 }).map((n) => "x".repeat(n))
+  )
+  const nearlySeed = FastCheck.record({
+    accounts: FastCheck.oneof(
+      hostile,
+      FastCheck.array(FastCheck.record({
+        accountId: FastCheck.oneof(FastCheck.constantFrom("a", "b", ""), hostile),
+        keys: FastCheck.oneof(
+          hostile,
+          FastCheck.array(FastCheck.record({
+            clientId: FastCheck.oneof(FastCheck.constantFrom("k1", "k2", ""), hostile),
+            clientName: FastCheck.oneof(FastCheck.constantFrom("x", "y", ""), hostile),
+            roles: hostile
+          }, { requiredKeys: [] }))
+        ),
+        users: FastCheck.oneof(
+          hostile,
+          FastCheck.array(FastCheck.record({
+            userId: FastCheck.oneof(FastCheck.constantFrom("u", "v", ""), hostile),
+            tags: hostile,
+            isAdmin: hostile
+          }, { requiredKeys: [] }))
+        )
+      }, { requiredKeys: [] }))
+    )
+  }, { requiredKeys: [] })
+
+  it.effect("generated hostile seeds: always a valid seed or a SeedError, never a defect", () =>
+    Effect.sync(() =>
+      FastCheck.assert(
+        FastCheck.property(FastCheck.oneof(hostile, nearlySeed), (seed) => {
+          Effect.runSync(typedOutcome(seed))
+        }),
+        { numRuns: 100 }
+      )
+    ))
 })

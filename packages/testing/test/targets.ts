@@ -18,7 +18,7 @@ type Target = (options: ContractSuite.TargetOptions) => Layer.Layer<IdentityApi 
 const store = (options: ContractSuite.TargetOptions) => Layer.orDie(IdentityStore.layer(options))
 
 /** (1) The in-memory service layer. */
-export const memory: Target = (options) => IdentityApiMemory.layer(options)
+export const memory: Target = (options) => Layer.orDie(IdentityApiMemory.layer(options))
 
 /** (2) The live client over the wire-level fake: no sockets. */
 export const wire: Target = (options) =>
