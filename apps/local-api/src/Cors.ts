@@ -3,6 +3,7 @@
  * it with `FetchHttpClient`. By default only localhost origins are allowed; `--cors-origin` (or the
  * layer's `corsOrigins`) names others.
  */
+import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as Option from "effect/Option"
 
@@ -57,8 +58,8 @@ export const parseOrigin = (input: string): Option.Option<string> => {
   if (trimmed === "*") return Option.some("*")
   if (!URL.canParse(trimmed)) return Option.none()
   const url = new URL(trimmed)
-  const bare = url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" &&
-    url.password === ""
+  const bare = url.pathname === "/" && url.search === "" && url.hash === "" && url.username === ""
+    && url.password === ""
   return bare && (url.protocol === "http:" || url.protocol === "https:") ? Option.some(url.origin) : Option.none()
 }
 
@@ -75,8 +76,8 @@ export const allowOrigin = (origins: ReadonlyArray<string> | undefined): (origin
   }
   const allowed = new Set(origins.flatMap((origin) => Option.toArray(parseOrigin(origin))))
   return (origin) =>
-    typeof origin === "string" &&
-    (allowed.has("*") || Option.match(parseOrigin(origin), { onNone: () => false, onSome: (o) => allowed.has(o) }))
+    typeof origin === "string"
+    && (allowed.has("*") || Option.match(parseOrigin(origin), { onNone: () => false, onSome: (o) => allowed.has(o) }))
 }
 
 /**
@@ -85,7 +86,9 @@ export const allowOrigin = (origins: ReadonlyArray<string> | undefined): (origin
  *
  * @since 0.1.0
  */
-export const middleware = (origins: ReadonlyArray<string> | undefined): HttpMiddleware.HttpMiddleware =>
+export const middleware = (
+  origins: ReadonlyArray<string> | undefined
+): <E, R>(app: HttpApp.Default<E, R>) => HttpApp.Default<E, R> =>
   HttpMiddleware.cors({
     // a predicate, also for one origin: a disallowed origin then gets no allow-origin header at all
     allowedOrigins: allowOrigin(origins),

@@ -4,9 +4,10 @@
  * answer has none). Nothing from the request's headers is logged, and any bearer token the request
  * carried or the server accepts is blanked out should it appear in the path.
  */
-import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -64,22 +65,31 @@ export const line = (entry: {
 }
 
 /**
- * The logging middleware: one line per request, at `Info` below 500 and `Error` from 500 up (a
- * defect adds its one-line reason, never a stack or the request).
+ * Logs one line per request the app answers, at `Info` below 500 and `Error` from 500 up. A
+ * defect (a bug, or input the API failed to refuse) adds its one-line reason to the line, and the
+ * client gets a 500 with the spec's `{ code, message }` body: never a stack, never an empty body.
+ * It wraps the app itself, inside the server, so that the defect's answer is still its own.
  *
  * @since 0.1.0
  */
-export const middleware = (validTokens: ReadonlyArray<string> = []): HttpMiddleware.HttpMiddleware =>
-  HttpMiddleware.make((app) =>
+export const logged =
+  (validTokens: ReadonlyArray<string> = []) =>
+  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | HttpServerRequest.HttpServerRequest> =>
     Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
       const [took, exit] = yield* Effect.timed(Effect.exit(app))
-      const [response, cause] = Exit.isSuccess(exit)
-        ? [exit.value, Option.none()]
-        : HttpServerError.causeResponseStripped(exit.cause)
+      const defect = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) && Cause.isDie(exit.cause)
+        ? Option.some(Cause.squash(exit.cause))
+        : Option.none()
+      const response = Exit.isSuccess(exit)
+        ? exit.value
+        : Option.isSome(defect)
+        ? HttpServerResponse.unsafeJson(
+          { code: 500, message: "The local API failed on this request (its log says why)" },
+          { status: 500 }
+        )
+        : HttpServerError.causeResponseStripped(exit.cause)[0]
       const bearer = bearerOf(request.headers["authorization"])
-      const defect = Option.filter(cause, (c) => !Cause.isInterruptedOnly(c))
-      const reason = Option.map(defect, Cause.squash)
       const text = line({
         method: request.method,
         url: request.url,
@@ -87,11 +97,10 @@ export const middleware = (validTokens: ReadonlyArray<string> = []): HttpMiddlew
         millis: Duration.toMillis(took),
         requestId: response.headers["x-request-id"],
         detail: Option.getOrUndefined(
-          Option.map(reason, (r) => r instanceof Error ? `${r.name}: ${r.message}` : String(r))
+          Option.map(defect, (d) => d instanceof Error ? `${d.name}: ${d.message}` : String(d))
         ),
         secrets: bearer === undefined ? validTokens : [bearer, ...validTokens]
       })
       yield* response.status >= 500 ? Effect.logError(text) : Effect.log(text)
-      return yield* exit
+      return Option.isSome(defect) ? response : yield* exit
     })
-  )

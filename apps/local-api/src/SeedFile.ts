@@ -76,7 +76,6 @@ const maxIssueLength = 300
  */
 export const describe = (message: string): string => {
   const lines = message.split("\n").map((line) => {
-    // eslint-disable-next-line no-control-regex
     const plain = line.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
     return plain.length > maxIssueLength ? `${plain.slice(0, maxIssueLength)}...` : plain
   })

@@ -126,7 +126,6 @@ const cli = Command.run(command, { name, version: "0.0.0" })
 
 /** A help document as one plain line: no ANSI codes, no line breaks. */
 const oneLine = (doc: HelpDoc.HelpDoc): string =>
-  // eslint-disable-next-line no-control-regex
   HelpDoc.toAnsiText(doc).replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim()
 
 const args = process.argv.slice(2)
