@@ -5,15 +5,15 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { decodeSeed, type Seed } from "@katanemo/testing"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 
 /**
  * A seed file that cannot be read, is not JSON or is not a valid seed.
  *
  * @since 0.1.0
  */
-export class SeedFileError extends Data.TaggedError("SeedFileError")<{ readonly message: string }> {}
+export class SeedFileError extends Schema.TaggedError<SeedFileError>()("SeedFileError", { message: Schema.String }) {}
 
 /**
  * The largest seed file read: 64 MiB (a seed of some 300,000 users). A larger one is refused
