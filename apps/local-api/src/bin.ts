@@ -1,41 +1,58 @@
-#!/usr/bin/env node
 /**
  * `katanemo-local-api`: runs the local Katanemo Identity API until SIGINT or SIGTERM.
  *
- *   katanemo-local-api --port 4010 --seed seed.json --token tok_local
+ *   katanemo-local-api --port 4010 --seed seed.example.json --token tok_local
+ *
+ * The installed command is the launcher `bin/katanemo-local-api.js`, which imports this file's
+ * built form (`dist/bin.js`). A bad argument is one line on stderr and exit code 2.
  */
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import * as FileSystem from "@effect/platform/FileSystem"
-import { decodeSeed } from "@katanemo/testing"
 import * as Console from "effect/Console"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
+import * as path from "node:path"
+import * as Cors from "./Cors.js"
 import * as LocalApi from "./LocalApi.js"
+import * as SeedFile from "./SeedFile.js"
 
-class SeedFileError extends Data.TaggedError("SeedFileError")<{ readonly message: string }> {}
+const name = "katanemo-local-api"
 
-/** Reads and checks a seed file; every problem names the file and the bad entry. */
-const readSeed = (file: string) =>
+/**
+ * Ends the program with one line on stderr and `exitCode`. Written to the stream directly: the
+ * `Console` service is muted while @effect/cli parses (see the end of this file).
+ */
+const fail = (line: string, exitCode: number) =>
+  Effect.sync(() => {
+    process.stderr.write(`${name}: ${line}\n`)
+    process.exitCode = exitCode
+  })
+
+/** A bad argument: one line on stderr, exit code 2. */
+const usageError = (problem: string) => fail(`${problem} (see ${name} --help)`, 2)
+
+/** `--cors-origin` values: repeatable, each may be a comma list; every one must be an origin. */
+const parseOrigins = (values: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string> | undefined, string> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* Effect.mapError(
-      fs.readFileString(file),
-      (error) => new SeedFileError({ message: `cannot read the seed file ${file}: ${error.message}` })
-    )
-    const json = yield* Effect.try({
-      try: (): unknown => JSON.parse(text),
-      catch: (error) => new SeedFileError({ message: `the seed file ${file} is not valid JSON: ${String(error)}` })
-    })
-    return yield* Effect.mapError(decodeSeed(json), (error) =>
-      new SeedFileError({ message: `${file}: ${error.message}` }))
+    const origins: Array<string> = []
+    for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "")) {
+      const origin = Cors.parseOrigin(value)
+      if (Option.isNone(origin)) {
+        return yield* Effect.fail(
+          `--cors-origin ${JSON.stringify(value)} is not an origin (such as http://localhost:5173, or * for any)`
+        )
+      }
+      origins.push(origin.value)
+    }
+    return origins.length === 0 ? undefined : origins
   })
 
 const command = Command.make(
-  "katanemo-local-api",
+  name,
   {
     host: Options.text("host").pipe(
       Options.withDefault("127.0.0.1"),
@@ -56,11 +73,26 @@ const command = Command.make(
     rateLimit: Options.integer("rate-limit").pipe(
       Options.optional,
       Options.withDescription("Requests allowed per second; more are answered 429")
+    ),
+    corsOrigins: Options.text("cors-origin").pipe(
+      Options.repeated,
+      Options.withDescription(
+        "An origin a browser app may call from, such as http://localhost:5173 (repeatable or a comma list; * for any;"
+          + " default: http(s)://localhost, 127.0.0.1 and [::1] on any port)"
+      )
     )
   },
-  ({ host, port, rateLimit, seed, tokens }) =>
+  ({ corsOrigins, host, port, rateLimit, seed, tokens }) =>
     Effect.gen(function*() {
-      const seeded = Option.isSome(seed) ? yield* readSeed(seed.value) : undefined
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        return yield* Effect.fail(`--port ${port} is not a port (0 to 65535)`)
+      }
+      if (Option.isSome(rateLimit) && rateLimit.value < 1) {
+        return yield* Effect.fail(`--rate-limit ${rateLimit.value} must be at least 1`)
+      }
+      if (tokens.some((token) => token.trim() === "")) return yield* Effect.fail("--token must not be empty")
+      const origins = yield* parseOrigins(corsOrigins)
+      const seeded = Option.isSome(seed) ? yield* SeedFile.read(path.resolve(seed.value)) : undefined
       yield* Effect.gen(function*() {
         const url = yield* LocalApi.url
         yield* Effect.log(`Katanemo local API listening on ${url} (docs: ${url}/docs, spec: ${url}/openapi.json)`)
@@ -71,26 +103,45 @@ const command = Command.make(
           port,
           seed: seeded,
           validTokens: tokens.length === 0 ? undefined : tokens,
-          rateLimit: Option.getOrUndefined(rateLimit)
+          rateLimit: Option.getOrUndefined(rateLimit),
+          corsOrigins: origins
         })),
         Effect.onInterrupt(() => Effect.log("Katanemo local API stopped"))
       )
     }).pipe(
-      Effect.catchTags({
-        SeedFileError: (error) =>
-          Effect.zipRight(Console.error(error.message), Effect.sync(() => (process.exitCode = 2))),
-        ServeError: (error) =>
-          Effect.zipRight(
-            Console.error(`cannot listen on ${host}:${port}: ${String(error.cause)}`),
-            Effect.sync(() => (process.exitCode = 1))
-          )
+      Effect.catchAll((error) => {
+        if (typeof error === "string") return usageError(error)
+        switch (error._tag) {
+          case "SeedFileError":
+          case "SeedError":
+            return fail(SeedFile.describe(error.message), 2)
+          case "ServeError":
+            return fail(`cannot listen on ${host}:${port}: ${String(error.cause)}`, 1)
+        }
       })
     )
 ).pipe(Command.withDescription("A local Katanemo Identity API: the in-memory store over HTTP, as the vendor spec says"))
 
-const cli = Command.run(command, { name: "katanemo-local-api", version: "0.0.0" })
+const cli = Command.run(command, { name, version: "0.0.0" })
 
-cli(process.argv).pipe(
+/** A help document as one plain line: no ANSI codes, no line breaks. */
+const oneLine = (doc: HelpDoc.HelpDoc): string =>
+  HelpDoc.toAnsiText(doc).replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim()
+
+const args = process.argv.slice(2)
+// pnpm 10 hands a literal `--` on to the script (`pnpm --filter katanemo-local-api start -- --port 4010`
+// runs `node dist/bin.js -- --port 4010`), and @effect/cli would take every argument after it as a
+// positional one. One leading `--` is dropped, so both spellings work.
+const argv = [...process.argv.slice(0, 2), ...(args[0] === "--" ? args.slice(1) : args)]
+
+Console.consoleWith((console) =>
+  cli(argv).pipe(
+    // @effect/cli prints a bad argument as a multi-line help document on stderr before failing with
+    // it; muted here, the error is reported once, as one line, below
+    Console.withConsole({ ...console, error: () => Effect.void }),
+    Effect.catchIf(ValidationError.isValidationError, (error) => usageError(oneLine(error.error)))
+  )
+).pipe(
   Effect.provide(NodeContext.layer),
   Effect.provide(Logger.pretty),
   NodeRuntime.runMain({ disableErrorReporting: false })

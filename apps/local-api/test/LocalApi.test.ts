@@ -1,11 +1,15 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
-import { ContractSuite } from "@katanemo/testing"
+import { ContractSuite, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
+import * as List from "effect/List"
 import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
+import * as Cors from "../src/Cors.js"
 import * as LocalApi from "../src/LocalApi.js"
 
 /** The live client against the local API on a free port, with the store behind it. */
@@ -50,24 +54,128 @@ describe("the local API's extras", () => {
       assert.strictEqual((yield* fetchText(`${url}/docs/../package.json`)).status, 404)
     }).pipe(Effect.provide(LocalApi.layer({ port: 0 }))))
 
-  it.live("logs one line per request with its method, path and status", () =>
+  it.live("logs exactly one line per request: method, path, status, time, request id; never a token", () =>
     Effect.gen(function*() {
+      const token = "tok_secret_0123456789"
       const lines: Array<string> = []
+      // a logger prints annotations and spans on lines of their own: a request's line has none
       const capture = Logger.replace(
         Logger.defaultLogger,
-        Logger.make(({ annotations, message }) =>
-          lines.push(`${Inspectable.format(message)} ${Inspectable.format(Object.fromEntries(annotations))}`)
+        Logger.make(({ annotations, message, spans }) =>
+          lines.push(
+            (Array.isArray(message) ? message.map(String).join(" ") : Inspectable.format(message))
+              + (HashMap.size(annotations) > 0 || List.size(spans) > 0 ? " +annotations/spans" : "")
+          )
         )
       )
-      yield* Effect.gen(function*() {
+      const ids = yield* Effect.gen(function*() {
         const url = yield* LocalApi.url
-        yield* fetchText(`${url}/org/acme/keys`)
-        yield* fetchText(`${url}/org/acme/nothing`)
-      }).pipe(Effect.provide(LocalApi.layer({ port: 0 })), Effect.provide(capture))
-      const requests = lines.filter((line) => line.includes("http.method"))
-      assert.lengthOf(requests, 2, lines.join("\n"))
-      assert.include(requests[0], "/org/acme/keys")
-      assert.include(requests[0], "200")
-      assert.include(requests[1], "404")
+        const listed = yield* Effect.promise(() =>
+          fetch(`${url}/org/acme/keys?token=${token}`, { headers: { authorization: `Bearer ${token}` } })
+        )
+        const missing = yield* Effect.promise(() =>
+          fetch(`${url}/org/acme/${token}`, { headers: { authorization: `Bearer ${token}` } })
+        )
+        return [listed.headers.get("x-request-id"), missing.headers.get("x-request-id")]
+      }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: [token] })), Effect.provide(capture))
+      assert.lengthOf(lines, 2, lines.join("\n"))
+      assert.match(lines[0] ?? "", new RegExp(`^GET /org/acme/keys 200 \\d+ms ${ids[0]}$`))
+      assert.match(lines[1] ?? "", new RegExp(`^GET /org/acme/<redacted> 404 \\d+ms ${ids[1]}$`))
+      for (const line of lines) {
+        assert.notInclude(line, "tok_secret", "no token in a log line")
+        assert.notInclude(line, "\n", "one line")
+      }
     }))
+
+  it.live("GET /healthz answers 200 without a token, is not rate limited and writes nothing", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      const store = yield* IdentityStore
+      for (let i = 0; i < 3; i++) {
+        const health = yield* fetchText(`${url}/healthz`)
+        assert.strictEqual(health.status, 200)
+        assert.include(health.type, "application/json")
+        assert.deepStrictEqual(JSON.parse(health.body), { status: "ok" })
+      }
+      assert.strictEqual((yield* fetchText(`${url}/org/acme/keys`)).status, 401, "the API still needs a token")
+      assert.lengthOf(yield* store.calls, 1, "the health checks never reached the store")
+      const post = yield* Effect.promise(() => fetch(`${url}/healthz`, { method: "POST" }))
+      assert.strictEqual(post.status, 405)
+      assert.strictEqual(post.headers.get("allow"), "GET, HEAD")
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_local"], rateLimit: 1 }))))
+})
+
+const preflight = (url: string, origin: string) =>
+  Effect.promise(() =>
+    fetch(`${url}/org/acme/keys`, {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type,traceparent,b3,user-agent"
+      }
+    })
+  )
+
+describe("CORS", () => {
+  it.live("a preflight from a localhost origin is allowed, with the SDK's headers", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      for (const origin of ["http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:8080"]) {
+        const response = yield* preflight(url, origin)
+        assert.strictEqual(response.status, 204, origin)
+        assert.strictEqual(response.headers.get("access-control-allow-origin"), origin)
+        const methods = (response.headers.get("access-control-allow-methods") ?? "").split(/,\s*/)
+        for (const method of ["GET", "POST", "PUT", "DELETE"]) assert.include(methods, method)
+        const headers = (response.headers.get("access-control-allow-headers") ?? "").split(",")
+        for (const header of ["authorization", "content-type", "traceparent", "b3", "user-agent", "accept"]) {
+          assert.include(headers, header)
+        }
+      }
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0 }))))
+
+  it.live("a preflight from another origin gets no allow-origin header", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      for (const origin of ["https://evil.example", "http://localhost.evil.example", "null", "http://127.0.0.2:80"]) {
+        const response = yield* preflight(url, origin)
+        assert.isNull(response.headers.get("access-control-allow-origin"), origin)
+      }
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0 }))))
+
+  it.live("a real request exposes x-request-id and retry-after to the page", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      const call = () =>
+        Effect.promise(() => fetch(`${url}/org/acme/keys`, { headers: { origin: "http://localhost:5173" } }))
+      const first = yield* call()
+      assert.strictEqual(first.status, 200)
+      assert.strictEqual(first.headers.get("access-control-allow-origin"), "http://localhost:5173")
+      const exposed = (first.headers.get("access-control-expose-headers") ?? "").split(",")
+      assert.includeMembers(exposed, ["x-request-id", "retry-after"])
+      assert.isNotNull(first.headers.get("x-request-id"))
+      const limited = yield* call()
+      assert.strictEqual(limited.status, 429)
+      assert.isNotNull(limited.headers.get("retry-after"))
+      assert.strictEqual(limited.headers.get("access-control-allow-origin"), "http://localhost:5173")
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0, rateLimit: 1 }))))
+
+  it.live("corsOrigins replaces the default: only the named origins (or * for any)", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      const named = yield* preflight(url, "https://app.example.com")
+      assert.strictEqual(named.headers.get("access-control-allow-origin"), "https://app.example.com")
+      const local = yield* preflight(url, "http://localhost:5173")
+      assert.isNull(local.headers.get("access-control-allow-origin"))
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0, corsOrigins: ["https://app.example.com/"] }))))
+
+  it("parses origins, and allows any with *", () => {
+    assert.deepStrictEqual(Cors.parseOrigin("http://localhost:5173/"), Option.some("http://localhost:5173"))
+    assert.isTrue(Option.isNone(Cors.parseOrigin("localhost:5173")))
+    assert.isTrue(Option.isNone(Cors.parseOrigin("http://localhost:5173/app")))
+    assert.isTrue(Option.isNone(Cors.parseOrigin("ftp://localhost")))
+    assert.isTrue(Cors.allowOrigin(["*"])("https://anything.example"))
+    assert.isFalse(Cors.allowOrigin(["*"])(undefined))
+    assert.isFalse(Cors.allowOrigin(undefined)("https://localhost.example.com"))
+  })
 })
