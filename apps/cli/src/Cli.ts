@@ -110,14 +110,18 @@ const withClient = <A>(
         Failure.usage(`invalid environment: KATANEMO_BASE_URL expects an http(s) URL, got ${Argv.quote(fromEnv.value)}`)
       )
     }
-    const baseUrl = Option.getOrElse(Option.orElse(globals.baseUrl, () => fromEnv), () =>
-      IdentityApiConfig.defaultBaseUrl)
-    const identity = yield* IdentityApi.make({
-      ...env,
-      baseUrl,
-      token: Option.getOrElse(globals.token, () =>
-        env.token)
-    })
+    const baseUrl = Option.getOrElse(
+      Option.orElse(globals.baseUrl, () => fromEnv),
+      () => IdentityApiConfig.defaultBaseUrl
+    )
+    const token = Option.getOrElse(globals.token, () => env.token)
+    if (token !== undefined && !/^[\x21-\x7e]+$/.test(Redacted.value(token))) {
+      const source = Option.isSome(globals.token) ? "--token" : "KATANEMO_API_TOKEN"
+      return yield* Effect.fail(
+        Failure.usage(`${source} is not a valid API token: a token is visible ASCII characters only (not shown here)`)
+      )
+    }
+    const identity = yield* IdentityApi.make({ ...env, baseUrl, token })
     return yield* Effect.mapError(f(identity), (error) => Failure.describe(error, baseUrl))
   }).pipe(Effect.provide(NodeHttpClient.layerUndici))
 
@@ -408,7 +412,7 @@ const target = (rest: ReadonlyArray<string>, help: boolean): Either.Either<Targe
   const groupNames = tree.groups.map((group) => group.name)
   const [first, second] = rest
   if (first === undefined || first.startsWith("-")) {
-    if (help) return Either.right({ _tag: "Root" })
+    if (help && first === undefined) return Either.right({ _tag: "Root" })
     return Either.left(
       first === undefined
         ? `missing command; use one of ${groupNames.join(", ")}; see 'katanemo --help'`

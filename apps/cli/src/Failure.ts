@@ -44,8 +44,15 @@ export const usage = (message: string): CliError =>
 export const internal = (message: string): CliError =>
   new CliError({ tag: "InternalError", message: `internal error: ${message}`, exitCode: ExitCode.internal })
 
-/** The line printed on stderr for `error`. */
-export const line = (error: CliError): string => `katanemo: ${error.message}`
+/**
+ * The line printed on stderr for `error`: control characters (a newline in an id, a server's
+ * message or an escape sequence) are shown escaped, so it stays one line and prints no colour.
+ */
+export const line = (error: CliError): string =>
+  `katanemo: ${
+    error.message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+      `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  }`
 
 /** The JSON object printed on stderr for `error` with `--json` (one line). */
 export const json = (error: CliError): string =>
