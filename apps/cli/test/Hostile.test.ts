@@ -56,9 +56,16 @@ const vocabulary = [
   "𝒳\u202e"
 ]
 
+/** Text with control characters, which could split a failure over lines or colour the terminal. */
+const control = FastCheck.stringOf(
+  FastCheck.constantFrom("\n", "\r", "\t", "\u001b[1m", "\u0000", "\u2028", "a", "b", "=", " "),
+  { minLength: 1, maxLength: 6 }
+)
+
 const word = FastCheck.oneof(
   FastCheck.constantFrom(...vocabulary),
   FastCheck.string(),
+  control,
   FastCheck.fullUnicodeString({ maxLength: 8 }),
   FastCheck.tuple(FastCheck.constantFrom("--", "-", "--account=", "--key="), FastCheck.string()).map(([a, b]) => a + b)
 )
@@ -100,7 +107,7 @@ const forAll = (
           Runtime.runPromise(runtime)(
             Effect.flatMap(katanemoWith({ env }, ...args), (outcome) => check(args, outcome))
           )),
-        { numRuns: 150 }
+        { numRuns: 200 }
       )
     )
   })
@@ -121,8 +128,8 @@ describe("hostile command lines", () => {
             ["users", "get", "-a", "", "-u"],
             ["users", "update", "-a", "", "-u", "", "--tag"]
           ),
-          FastCheck.array(word, { minLength: 4, maxLength: 4 }),
-          FastCheck.constantFrom([], ["--json"], ["--token", "tok_local"], ["--json", "--token", "tok_local"])
+          FastCheck.array(FastCheck.oneof(word, control), { minLength: 4, maxLength: 4 }),
+          FastCheck.constantFrom(["--token", "tok_local"], ["--json", "--token", "tok_local"], [], ["--json"])
         ).map(([template, values, extra]) => {
           // each "" slot and the end of the template take a generated value
           let next = 0
