@@ -121,7 +121,11 @@ const withClient = <A>(
         Failure.usage(`${source} is not a valid API token: a token is visible ASCII characters only (not shown here)`)
       )
     }
-    const identity = yield* IdentityApi.make({ ...env, baseUrl, token })
+    // should the client ever refuse its options where it is built, that is a usage error too
+    const identity = yield* Effect.mapError(
+      IdentityApi.make({ ...env, baseUrl, token }),
+      (error) => Failure.usage(`invalid configuration: ${String(error)}`)
+    )
     return yield* Effect.mapError(f(identity), (error) => Failure.describe(error, baseUrl))
   }).pipe(Effect.provide(NodeHttpClient.layerUndici))
 
