@@ -1,8 +1,8 @@
 /**
- * Every typed failure as one clear line and an exit code.
+ * Every failure as one clear line (or one JSON object, with `--json`) and an exit code.
  */
 import type { AddressedError } from "@katanemo/client"
-import * as Data from "effect/Data"
+import * as Schema from "effect/Schema"
 
 /** The CLI's exit codes. */
 export const ExitCode = {
@@ -10,27 +10,89 @@ export const ExitCode = {
   ok: 0,
   /** The API answered with an error (4xx, 5xx). */
   api: 1,
-  /** The command line or its input was wrong: nothing was sent. */
+  /** The command line or its input was wrong, or a deletion was not confirmed: nothing was sent. */
   usage: 2,
   /** The API could not be reached, or did not answer in time. */
   network: 3,
-  /** A bug: an unexpected failure. */
+  /** A bug (or a broken install): an unexpected failure. */
   internal: 70
 } as const
 
-/** A failure already reported to the user: ends the command with `code`. */
-export class CliExit extends Data.TaggedError("CliExit")<{ readonly code: number }> {}
+const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+/**
+ * A failure of a command, not yet printed: `run` prints it once, as `katanemo: <message>` or,
+ * with `--json`, as `{"error": {...}}`, both on stderr, and ends with `exitCode`.
+ *
+ * `tag` names the kind of failure: the client's error tag (`ConflictException`,
+ * `TransportError`, …), `UsageError`, `Cancelled` or `InternalError`.
+ */
+export class CliError extends Schema.TaggedError<CliError>()("CliError", {
+  tag: Schema.String,
+  message: Schema.String,
+  exitCode: Schema.Int,
+  status: optional(Schema.Int),
+  operation: optional(Schema.String),
+  requestId: optional(Schema.String)
+}) {}
+
+/** A usage error: the command line or the environment was wrong; nothing was sent. */
+export const usage = (message: string): CliError =>
+  new CliError({ tag: "UsageError", message, exitCode: ExitCode.usage })
+
+/** A bug or a broken install. */
+export const internal = (message: string): CliError =>
+  new CliError({ tag: "InternalError", message: `internal error: ${message}`, exitCode: ExitCode.internal })
+
+/**
+ * The line printed on stderr for `error`: control characters (a newline in an id, a server's
+ * message or an escape sequence) are shown escaped, so it stays one line and prints no colour.
+ */
+export const line = (error: CliError): string =>
+  `katanemo: ${
+    error.message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+      `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  }`
+
+/** The JSON object printed on stderr for `error` with `--json` (one line). */
+export const json = (error: CliError): string =>
+  JSON.stringify({
+    error: {
+      tag: error.tag,
+      message: error.message,
+      exitCode: error.exitCode,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.operation === undefined ? {} : { operation: error.operation }),
+      ...(error.requestId === undefined ? {} : { requestId: error.requestId })
+    }
+  })
 
 const said = (
   message: string | undefined,
   fallback: string
 ) => (message === undefined || message === "" ? fallback : message)
 
-/** The line to print and the exit code for a failed call. */
-export const describe = (
-  error: AddressedError,
-  baseUrl: string
-): { readonly message: string; readonly code: number } => {
+/** The HTTP status each API exception stands for, when the error does not carry it. */
+const statusOf = (tag: AddressedError["_tag"]): number | undefined => {
+  switch (tag) {
+    case "BadRequestException":
+      return 400
+    case "UnauthorizedException":
+      return 401
+    case "NotFoundException":
+      return 404
+    case "ConflictException":
+      return 409
+    case "TooManyRequestsException":
+      return 429
+    case "InternalServerErrorException":
+      return 500
+    default:
+      return undefined
+  }
+}
+
+const messageOf = (error: AddressedError, baseUrl: string): { readonly message: string; readonly code: number } => {
   const where = `${error.method} ${error.path}`
   switch (error._tag) {
     case "InvalidRequestError":
@@ -85,4 +147,19 @@ export const describe = (
     case "TimeoutError":
       return { message: `no answer from the Katanemo API at ${baseUrl}: ${error.message}`, code: ExitCode.network }
   }
+}
+
+/** The failure for a failed call: its message, exit code, and what is known of the call. */
+export const describe = (error: AddressedError, baseUrl: string): CliError => {
+  const { code, message } = messageOf(error, baseUrl)
+  const status = ("status" in error ? error.status : undefined) ?? statusOf(error._tag)
+  const requestId = "requestId" in error ? error.requestId : undefined
+  return new CliError({
+    tag: error._tag,
+    message,
+    exitCode: code,
+    ...(status === undefined ? {} : { status }),
+    ...(error.operation === undefined ? {} : { operation: error.operation }),
+    ...(requestId === undefined ? {} : { requestId })
+  })
 }

@@ -1,57 +1,9 @@
 /** The real command parser, end to end against the local API over HTTP: output and exit codes. */
-import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { IdentityStore, type Options as StoreOptions } from "@katanemo/testing"
-import * as ConfigProvider from "effect/ConfigProvider"
+import { IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as LocalApi from "katanemo-local-api/LocalApi"
-import { spawnSync } from "node:child_process"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
-import { run } from "../src/Cli.js"
-
-interface Outcome {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs `katanemo <args>` in process, capturing what it prints. */
-const katanemo = (...args: ReadonlyArray<string>): Effect.Effect<Outcome, never, LocalApiEnv> =>
-  katanemoWith({}, ...args)
-
-/** Runs `katanemo <args>` in process with extra environment variables. */
-const katanemoWith = (
-  env: Record<string, string>,
-  ...args: ReadonlyArray<string>
-): Effect.Effect<Outcome, never, LocalApiEnv> =>
-  Effect.gen(function*() {
-    const stdout: Array<string> = []
-    const stderr: Array<string> = []
-    const base = yield* Effect.console
-    const text = (parts: ReadonlyArray<unknown>) => parts.map(String).join(" ")
-    const capture = {
-      ...base,
-      log: (...parts: ReadonlyArray<unknown>) => Effect.sync(() => void stdout.push(text(parts))),
-      info: (...parts: ReadonlyArray<unknown>) => Effect.sync(() => void stdout.push(text(parts))),
-      error: (...parts: ReadonlyArray<unknown>) => Effect.sync(() => void stderr.push(text(parts))),
-      warn: (...parts: ReadonlyArray<unknown>) => Effect.sync(() => void stderr.push(text(parts)))
-    }
-    const url = yield* LocalApi.url
-    const code = yield* run(["node", "katanemo", ...args]).pipe(
-      Effect.withConsole(capture),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["KATANEMO_BASE_URL", url], ...Object.entries(env)])))
-    )
-
-    const plain = (lines: ReadonlyArray<string>) => lines.join("\n").replace(/\u001b\[[0-9;]*m/g, "")
-    return { code, stdout: plain(stdout), stderr: plain(stderr) }
-  })
-
-type LocalApiEnv = Layer.Layer.Success<ReturnType<typeof LocalApi.layer>> | NodeContext.NodeContext
-
-const withApi = (options: StoreOptions = {}) =>
-  Effect.provide(Layer.merge(Layer.orDie(LocalApi.layer({ ...options, port: 0 })), NodeContext.layer))
+import * as fs from "node:fs"
+import { katanemo, katanemoWith, withApi } from "./katanemo.js"
 
 describe("katanemo keys", () => {
   it.live("create prints the secret once with a note to store it; list, get, delete", () =>
@@ -82,7 +34,7 @@ describe("katanemo keys", () => {
       const got = yield* katanemo("keys", "get", "-a", "acme", "-k", keyId)
       assert.match(got.stdout, new RegExp(`^key id\\s+${keyId}$`, "m"))
 
-      const deleted = yield* katanemo("keys", "delete", "-a", "acme", "-k", keyId)
+      const deleted = yield* katanemo("keys", "delete", "-a", "acme", "-k", keyId, "--yes")
       assert.strictEqual(deleted.code, 0)
       assert.include(deleted.stdout, `Deleted API key ${keyId} from account acme`)
       const store = yield* IdentityStore
@@ -219,7 +171,7 @@ describe("usage and network errors", () => {
 
   it.live("a bad environment variable is a usage error naming it, exit code 2", () =>
     Effect.gen(function*() {
-      const outcome = yield* katanemoWith({ KATANEMO_TIMEOUT: "soon" }, "keys", "list", "-a", "acme")
+      const outcome = yield* katanemoWith({ env: { KATANEMO_TIMEOUT: "soon" } }, "keys", "list", "-a", "acme")
       assert.strictEqual(outcome.code, 2)
       assert.include(outcome.stderr, "KATANEMO_TIMEOUT")
     }).pipe(withApi()))
@@ -244,17 +196,329 @@ describe("usage and network errors", () => {
   }
 })
 
-describe("the katanemo executable", () => {
-  it("sets the process exit code", () => {
-    const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-    const tsx = path.resolve(app, "..", "..", "node_modules", ".bin", "tsx")
-    const usage = spawnSync(tsx, ["src/bin.ts", "keys", "list"], { cwd: app, encoding: "utf8" })
-    assert.strictEqual(usage.status, 2, usage.stderr)
-    const network = spawnSync(tsx, ["src/bin.ts", "keys", "list", "-a", "acme", "--base-url", "http://127.0.0.1:9"], {
-      cwd: app,
-      encoding: "utf8"
-    })
-    assert.strictEqual(network.status, 3, network.stderr)
-    assert.include(network.stderr, "cannot reach the Katanemo API")
-  }, 60_000)
+/** The one JSON object printed on stderr for a failure with --json. */
+const errorObject = (stderr: string): Record<string, unknown> => {
+  const lines = stderr.split("\n")
+  assert.lengthOf(lines, 1, `one line on stderr, got: ${stderr}`)
+  const parsed: unknown = JSON.parse(lines[0] ?? "")
+  assert.isTrue(typeof parsed === "object" && parsed !== null && "error" in parsed, stderr)
+  const error: unknown = typeof parsed === "object" && parsed !== null && "error" in parsed ? parsed.error : undefined
+  assert.isTrue(typeof error === "object" && error !== null)
+  return typeof error === "object" && error !== null ? { ...error } : {}
+}
+
+describe("stdout is for results, stderr for failures and logs", () => {
+  it.live("a --json error is one JSON object on stderr with tag, message, exitCode, status, operation, requestId", () =>
+    Effect.gen(function*() {
+      yield* katanemo("keys", "create", "-a", "acme", "--name", "ci-bot", "--role", "admin")
+      const again = yield* katanemo("keys", "create", "-a", "acme", "--name", "ci-bot", "--role", "admin", "--json")
+      assert.strictEqual(again.code, 1)
+      assert.strictEqual(again.stdout, "")
+      const error = errorObject(again.stderr)
+      const { requestId, ...rest } = error
+      assert.deepStrictEqual(rest, {
+        tag: "ConflictException",
+        message: "conflict: A key named \"ci-bot\" already exists in account acme (409 on POST /org/acme/keys)",
+        exitCode: 1,
+        status: 409,
+        operation: "createClientKey"
+      })
+      assert.isString(requestId)
+    }).pipe(withApi()))
+
+  it.live("a --json usage error is a JSON object too, with only tag, message and exitCode", () =>
+    Effect.gen(function*() {
+      const outcome = yield* katanemo("keys", "list", "--json")
+      assert.strictEqual(outcome.code, 2)
+      assert.strictEqual(outcome.stdout, "")
+      assert.deepStrictEqual(errorObject(outcome.stderr), {
+        tag: "UsageError",
+        message: "keys list: missing option --account; see 'katanemo keys list --help'",
+        exitCode: 2
+      })
+      const network = yield* katanemoWith(
+        { env: { KATANEMO_MAX_RETRIES: "0" } },
+        "--json",
+        "keys",
+        "list",
+        "-a",
+        "acme",
+        "--base-url",
+        "http://127.0.0.1:9"
+      )
+      assert.strictEqual(network.code, 3)
+      assert.strictEqual(network.stdout, "")
+      assert.deepInclude(errorObject(network.stderr), { tag: "TransportError", exitCode: 3 })
+    }).pipe(withApi()))
+
+  it.live("--log-level debug logs retries on stderr, never on stdout; with --json as JSON lines", () =>
+    Effect.gen(function*() {
+      const args = ["keys", "list", "-a", "acme", "--base-url", "http://127.0.0.1:9"] as const
+      const setup = { env: { KATANEMO_MAX_RETRIES: "1" } }
+      const text = yield* katanemoWith(setup, "--log-level", "debug", ...args)
+      assert.strictEqual(text.code, 3)
+      assert.strictEqual(text.stdout, "")
+      const lines = text.stderr.split("\n")
+      assert.match(lines[0] ?? "", /level=DEBUG .*message="retrying Katanemo API call"/)
+      assert.match(lines.at(-1) ?? "", /^katanemo: cannot reach the Katanemo API/)
+
+      const json = yield* katanemoWith(setup, ...args, "--json", "--log-level", "debug")
+      assert.strictEqual(json.code, 3)
+      assert.strictEqual(json.stdout, "")
+      const objects = json.stderr.split("\n").map((line): unknown => JSON.parse(line))
+      assert.deepInclude(objects[0], { message: "retrying Katanemo API call", logLevel: "DEBUG" })
+      assert.deepInclude(objects.at(-1), { error: errorObject(json.stderr.split("\n").at(-1) ?? "") })
+    }).pipe(withApi()))
+})
+
+describe("usage errors are one katanemo: line, naming the right level", () => {
+  const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+    [["keys", "list"], "katanemo: keys list: missing option --account; see 'katanemo keys list --help'"],
+    [
+      ["keys", "lst"],
+      "katanemo: keys: unknown command \"lst\" (did you mean \"list\"?); use one of create, list, get, delete; "
+      + "see 'katanemo keys --help'"
+    ],
+    [
+      ["users", "lst"],
+      "katanemo: users: unknown command \"lst\" (did you mean \"list\"?); use one of invite, list, get, update; "
+      + "see 'katanemo users --help'"
+    ],
+    [
+      ["kyes"],
+      "katanemo: unknown command \"kyes\" (did you mean \"keys\"?); use one of keys, users; see 'katanemo --help'"
+    ],
+    [[], "katanemo: missing command; use one of keys, users; see 'katanemo --help'"],
+    [["keys"], "katanemo: keys: missing command; use one of create, list, get, delete; see 'katanemo keys --help'"],
+    [
+      ["keys", "list", "-a", "acme", "extra"],
+      "katanemo: keys list: Received unknown argument: 'extra'; see 'katanemo keys list --help'"
+    ],
+    [
+      ["keys", "get", "-a", "acme", "--key", "-k"],
+      "katanemo: keys get: --key: expected an id, got \"-k\" (ids never start with -); see 'katanemo keys get --help'"
+    ],
+    [
+      ["keys", "get", "-a", "", "-k", "x"],
+      "katanemo: keys get: --account: Expected a non-empty account id (organization identifier), actual \"\"; "
+      + "see 'katanemo keys get --help'"
+    ],
+    [
+      ["--log-level", "loud", "keys", "list", "-a", "acme"],
+      "katanemo: --log-level expects one of all, trace, debug, info, warning, error, fatal, none, got \"loud\""
+    ],
+    [["keys", "list", "-a", "acme", "--token"], "katanemo: --token needs a value"],
+    [["keys", "list", "-a", "acme", "--wizard"], "katanemo: --wizard is not supported; see 'katanemo --help'"]
+  ]
+  for (const [args, says] of cases) {
+    it.live(`katanemo ${args.join(" ")}`, () =>
+      Effect.gen(function*() {
+        const outcome = yield* katanemo(...args)
+        assert.strictEqual(outcome.code, 2)
+        assert.strictEqual(outcome.stdout, "")
+        assert.strictEqual(outcome.rawStderr, says)
+        const store = yield* IdentityStore
+        assert.lengthOf(yield* store.calls, 0)
+      }).pipe(withApi()))
+  }
+
+  it.live("a token with a newline is a usage error that does not show it", () =>
+    Effect.gen(function*() {
+      const outcome = yield* katanemo("keys", "list", "-a", "acme", "--token", "tok_se\ncret")
+      assert.strictEqual(outcome.code, 2)
+      assert.strictEqual(
+        outcome.stderr,
+        "katanemo: --token is not a valid API token: a token is visible ASCII characters only (not shown here)"
+      )
+    }).pipe(withApi()))
+
+  it.live("control characters in an argument are shown escaped: the failure stays one line", () =>
+    Effect.gen(function*() {
+      const outcome = yield* katanemo("keys", "get", "-a", "acme", "-k", "ck\n\u001b[31mred")
+      assert.strictEqual(outcome.code, 1)
+      assert.strictEqual(outcome.rawStderr, "katanemo: not found: Key ck\\u000a\\u001b[31mred not found")
+    }).pipe(withApi()))
+})
+
+describe("global options before or after the command", () => {
+  const placements: ReadonlyArray<ReadonlyArray<string>> = [
+    ["--json", "--token", "tok_local", "keys", "list", "-a", "acme"],
+    ["keys", "--json", "list", "--token=tok_local", "-a", "acme"],
+    ["keys", "list", "--token", "tok_local", "--json", "-a", "acme"],
+    ["keys", "list", "-a", "acme", "--json", "--token", "tok_local", "--log-level", "info"],
+    ["--log-level=info", "keys", "list", "-a", "acme", "--json", "--token", "tok_local"]
+  ]
+  for (const args of placements) {
+    it.live(`katanemo ${args.join(" ")}`, () =>
+      Effect.gen(function*() {
+        const outcome = yield* katanemo(...args)
+        assert.strictEqual(outcome.code, 0, outcome.stderr)
+        assert.deepStrictEqual(JSON.parse(outcome.stdout), [])
+      }).pipe(withApi({ validTokens: ["tok_local"] })))
+  }
+
+  it.live("--base-url before the command", () =>
+    Effect.gen(function*() {
+      const outcome = yield* katanemoWith(
+        { env: { KATANEMO_MAX_RETRIES: "0" } },
+        "--base-url",
+        "http://127.0.0.1:9",
+        "keys",
+        "list",
+        "-a",
+        "acme"
+      )
+      assert.strictEqual(outcome.code, 3)
+      assert.include(outcome.stderr, "http://127.0.0.1:9")
+    }).pipe(withApi()))
+})
+
+describe("--version and --help", () => {
+  it.live("--version prints @katanemo/client's version, before or after a command", () =>
+    Effect.gen(function*() {
+      const client: unknown = JSON.parse(
+        fs.readFileSync(new URL("../../../packages/client/package.json", import.meta.url), "utf8")
+      )
+      const expected = typeof client === "object" && client !== null && "version" in client ? client.version : "?"
+      for (const args of [["--version"], ["keys", "list", "--version"]]) {
+        const outcome = yield* katanemo(...args)
+        assert.strictEqual(outcome.code, 0)
+        assert.strictEqual(outcome.rawStdout, expected)
+      }
+    }).pipe(withApi()))
+
+  it.live("help shows full command lines and marks optional flags", () =>
+    Effect.gen(function*() {
+      const root = yield* katanemo("--help")
+      assert.include(root.stdout, "$ katanemo keys list (-a, --account text)\n")
+      assert.include(
+        root.stdout,
+        "$ katanemo users invite (-a, --account text) (-u, --user text) [--role text...] [--tag text...]\n"
+      )
+      assert.include(root.stdout, "$ katanemo keys delete (-a, --account text) (-k, --key text) [(-y, --yes)]\n")
+      const group = yield* katanemo("keys", "-h")
+      assert.include(group.stdout, "$ katanemo keys <command> [options]")
+      assert.include(group.stdout, "$ katanemo keys get (-a, --account text) (-k, --key text)\n")
+      assert.notInclude(group.stdout, "users invite")
+      const leaf = yield* katanemo("users", "update", "--help")
+      assert.include(
+        leaf.stdout,
+        "$ katanemo users update (-a, --account text) (-u, --user text) [--role text...] [--tag text...] [global options]"
+      )
+      assert.include(leaf.stdout, "Options in [brackets] are optional; the others are required.")
+      assert.match(leaf.stdout, /--role text\.\.\.\n(.*\n)*?\s+This setting is optional\./)
+      assert.include(leaf.stdout, "What is not given is kept")
+      assert.include(leaf.stdout, "the SDK's updateUser, is a PUT that replaces both roles and tags")
+      assert.include(leaf.stdout, "GLOBAL OPTIONS (before or after the command, all optional)")
+    }).pipe(withApi()))
+
+  it.live("no ANSI colour unless stdout is a terminal and NO_COLOR is unset", () =>
+    Effect.gen(function*() {
+      const ansi = /\u001b\[/
+      const terminal = yield* katanemoWith({ stdoutIsTerminal: true }, "keys", "--help")
+      assert.match(terminal.rawStdout, ansi)
+      const piped = yield* katanemoWith({ stdoutIsTerminal: false }, "keys", "--help")
+      assert.notMatch(piped.rawStdout, ansi)
+      const noColor = yield* katanemoWith({ stdoutIsTerminal: true, env: { NO_COLOR: "1" } }, "keys", "--help")
+      assert.notMatch(noColor.rawStdout, ansi)
+      assert.strictEqual(noColor.rawStdout, piped.rawStdout)
+    }).pipe(withApi()))
+})
+
+describe("users update keeps what is not given", () => {
+  it.live("with nothing to change it is a usage error and sends nothing", () =>
+    Effect.gen(function*() {
+      const outcome = yield* katanemo("users", "update", "-a", "acme", "-u", "ada")
+      assert.strictEqual(outcome.code, 2)
+      assert.strictEqual(
+        outcome.stderr,
+        "katanemo: users update: nothing to change; give --role and/or --tag; see 'katanemo users update --help'"
+      )
+      const store = yield* IdentityStore
+      assert.lengthOf(yield* store.calls, 0)
+    }).pipe(withApi()))
+
+  it.live("--tag alone keeps the roles", () =>
+    Effect.gen(function*() {
+      yield* katanemo("users", "invite", "-a", "acme", "-u", "ada", "--role", "dev", "--tag", "team=a")
+      const updated = yield* katanemo("users", "update", "-a", "acme", "-u", "ada", "--tag", "team=b")
+      assert.strictEqual(updated.code, 0, updated.stderr)
+      const store = yield* IdentityStore
+      const [after] = yield* store.users("acme")
+      assert.deepStrictEqual([after?.roles, after?.tags], [["dev"], { team: ["b"] }])
+    }).pipe(withApi()))
+})
+
+describe("keys delete asks first", () => {
+  const created = Effect.gen(function*() {
+    const outcome = yield* katanemo("keys", "create", "-a", "acme", "--name", "n", "--role", "r")
+    return /Created API key (\S+)/.exec(outcome.stdout)?.[1] ?? ""
+  })
+
+  it.live("on a terminal, y deletes", () =>
+    Effect.gen(function*() {
+      const keyId = yield* created
+      const outcome = yield* katanemoWith(
+        { stdinIsTerminal: true, answer: "y" },
+        "keys",
+        "delete",
+        "-a",
+        "acme",
+        "-k",
+        keyId
+      )
+      assert.strictEqual(outcome.code, 0, outcome.stderr)
+      assert.deepStrictEqual(outcome.asked, [
+        `Delete API key ${keyId} from account acme? This cannot be undone. [y/N] `
+      ])
+      const store = yield* IdentityStore
+      assert.lengthOf(yield* store.keys("acme"), 0)
+    }).pipe(withApi()))
+
+  it.live("on a terminal, anything but y keeps the key, exit code 2", () =>
+    Effect.gen(function*() {
+      const keyId = yield* created
+      for (const answer of ["", "n", "no", "whatever"]) {
+        const outcome = yield* katanemoWith(
+          { stdinIsTerminal: true, answer },
+          "keys",
+          "delete",
+          "-a",
+          "acme",
+          "-k",
+          keyId
+        )
+        assert.strictEqual(outcome.code, 2)
+        assert.strictEqual(outcome.stderr, `katanemo: not confirmed: API key ${keyId} was not deleted`)
+      }
+      const store = yield* IdentityStore
+      assert.lengthOf(yield* store.keys("acme"), 1)
+    }).pipe(withApi()))
+
+  it.live("--yes deletes without asking, on a terminal or not", () =>
+    Effect.gen(function*() {
+      for (const stdinIsTerminal of [true, false]) {
+        const keyId = yield* created
+        const outcome = yield* katanemoWith({ stdinIsTerminal }, "keys", "delete", "-a", "acme", "-k", keyId, "-y")
+        assert.strictEqual(outcome.code, 0, outcome.stderr)
+        assert.deepStrictEqual(outcome.asked, [])
+      }
+      const store = yield* IdentityStore
+      assert.lengthOf(yield* store.keys("acme"), 0)
+    }).pipe(withApi()))
+
+  it.live("without a terminal and without --yes, nothing is deleted and the error says to pass --yes", () =>
+    Effect.gen(function*() {
+      const keyId = yield* created
+      const outcome = yield* katanemo("keys", "delete", "-a", "acme", "-k", keyId)
+      assert.strictEqual(outcome.code, 2)
+      assert.strictEqual(
+        outcome.stderr,
+        `katanemo: keys delete: stdin is not a terminal, so nobody can confirm; pass --yes to delete ${keyId} `
+          + "(nothing was deleted)"
+      )
+      assert.deepStrictEqual(outcome.asked, [])
+      const store = yield* IdentityStore
+      assert.lengthOf(yield* store.keys("acme"), 1)
+    }).pipe(withApi()))
 })
