@@ -27,6 +27,7 @@ import {
 } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
+import { type Scrub, scrubber } from "./scrub.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
 import { version } from "./version.js"
 
@@ -70,11 +71,11 @@ const describe = (error: unknown): string => {
   return [...new Set(parts)].join(": ") || "request failed"
 }
 
-const transportError = (call: Call, error: HttpClientError.HttpClientError): TransportError =>
+const transportError = (call: Call, error: HttpClientError.HttpClientError, scrub: Scrub): TransportError =>
   new TransportError({
     ...call,
     reason: isConnectionRefused(error) ? "ConnectionRefused" : "Transport",
-    detail: describe(error.cause ?? error),
+    detail: scrub(describe(error.cause ?? error)),
     // only the underlying cause: the HttpClient error itself holds the request, with its headers
     ...(error.cause === undefined ? {} : { cause: error.cause })
   })
@@ -99,6 +100,8 @@ export interface Engine {
 export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engine => {
   const baseUrl = String(options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
   const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
+  // whatever the server sends back, an error never shows the token
+  const scrub = scrubber(token === undefined ? undefined : Redacted.value(token))
   const client = (options.transformClient ?? identity)(http)
   // Built once: every request starts from these (the token's header is redacted in spans and logs).
   const headers = Headers.fromInput({
@@ -136,10 +139,10 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
       length !== undefined && /^\d+$/.test(length) && Number(length) <= maxResponseBytes
       && (encoding === undefined || encoding === "identity")
     ) {
-      return Effect.mapError(response.text, (error) => transportError(call, error))
+      return Effect.mapError(response.text, (error) => transportError(call, error, scrub))
     }
     return response.stream.pipe(
-      Stream.mapError((error) => transportError(call, error)),
+      Stream.mapError((error) => transportError(call, error, scrub)),
       Stream.runFoldEffect({ chunks: new Array<Uint8Array>(), size: 0 }, (acc, chunk) => {
         acc.size += chunk.byteLength
         acc.chunks.push(chunk)
@@ -159,7 +162,7 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
 
   const attempt = (call: Call, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
     client.execute(request).pipe(
-      Effect.mapError((error) => transportError(call, error)),
+      Effect.mapError((error) => transportError(call, error, scrub)),
       Effect.flatMap((response) =>
         Effect.map(readBody(call, response), (body): RawResponse => ({
           status: response.status,
@@ -274,7 +277,7 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
 
   return {
     call: (endpoint, input, options) =>
-      send(endpoint, input, options, (call, response) => interpret(endpoint, call, response)),
+      send(endpoint, input, options, (call, response) => interpret(endpoint, call, response, scrub)),
     raw: (endpoint, input, options) => send(endpoint, input, options, (_, response) => Effect.succeed(response))
   }
 }
