@@ -111,9 +111,11 @@ for (const [name, layer] of layers) {
           (auth, res) => TestServer.json(res, 401, { message: auth }),
           (auth, res) => TestServer.text(res, 409, `conflict for ${auth}`),
           (auth, res) => TestServer.json(res, 418, { code: 7, message: `you sent ${auth}` }),
-          (auth, res) => TestServer.text(res, 502, `${"x".repeat(2040)}${auth} and more`),
+          // the token straddles the 2 KiB cut of an unexpected body's excerpt: no half of it either
+          (auth, res) => TestServer.text(res, 502, `${"x".repeat(2030)}${auth} and more`),
           (auth, res) => TestServer.json(res, 200, { accountId: "acme", tags: { [auth]: [1] } }),
-          (auth, res) => TestServer.json(res, 429, { message: "slow down" }, { "x-request-id": auth }),
+          (auth, res) =>
+            TestServer.json(res, 429, { message: "slow down" }, { "x-request-id": auth.replace("Bearer ", "") }),
           // the token hidden behind JSON escapes
           (auth, res) =>
             TestServer.text(res, 400, `{"message":"${[...auth].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"}`)
@@ -124,7 +126,9 @@ for (const [name, layer] of layers) {
         })
         const tags: Array<string> = []
         for (let i = 0; i < answers.length; i++) {
-          tags.push((yield* typedFailure(identity.getUser({ accountId, userId })))._tag)
+          const error = yield* typedFailure(identity.getUser({ accountId, userId }))
+          for (const text of shown(error)) assert.notInclude(text, token.slice(0, 8))
+          tags.push(error._tag)
         }
         assert.deepStrictEqual(tags, [
           "BadRequestException",
