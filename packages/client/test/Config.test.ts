@@ -2,10 +2,13 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, IdentityApiConfig, type Options } from "@katanemo/client"
 import { AccountId } from "@katanemo/models"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -242,4 +245,32 @@ describe("IdentityApi.layer validates its options where it is built", () => {
         yield* Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici)))
       }
     }))
+})
+
+describe("environment garbage", () => {
+  it.effect("any value of any variable reads as a valid option or fails with a ConfigError naming it", () =>
+    Effect.promise(() =>
+      FastCheck.assert(
+        FastCheck.asyncProperty(
+          FastCheck.constantFrom("KATANEMO_BASE_URL", "KATANEMO_TIMEOUT", "KATANEMO_MAX_RETRIES", "KATANEMO_API_TOKEN"),
+          FastCheck.oneof(
+            FastCheck.string({ maxLength: 40 }),
+            FastCheck.stringMatching(/^-?\d{0,30}(\.\d{0,5})?(e\d{1,3})?(ms|s|m|h| seconds)?$/),
+            FastCheck.double().map(String)
+          ),
+          async (name, value) => {
+            const exit = await Effect.runPromiseExit(IdentityApiConfig.fromEnv.pipe(withEnv({ [name]: value })))
+            if (exit._tag === "Failure") {
+              const error = Cause.failureOption(exit.cause)
+              if (Option.isNone(error)) throw new Error(`a defect: ${Cause.pretty(exit.cause)}`)
+              assert.include(String(error.value), name)
+              return
+            }
+            const options = exit.value
+            assert.isTrue(Either.isRight(IdentityApiConfig.validate(options)), `${name}=${JSON.stringify(value)}`)
+          }
+        ),
+        { numRuns: 500, seed: 20261128 }
+      )
+    ))
 })
