@@ -237,8 +237,7 @@ const isConfigOf = <A>(u: A | Config.Config<A>): u is Config.Config<A> => Config
 const setting = <A>(
   given: A | Config.Config<A> | undefined,
   fallback: Config.Config<A | undefined>
-): Config.Config<A | undefined> =>
-  given === undefined ? fallback : isConfigOf(given) ? given : Config.succeed(given)
+): Config.Config<A | undefined> => given === undefined ? fallback : isConfigOf(given) ? given : Config.succeed(given)
 
 const none: Config.Config<undefined> = Config.succeed(undefined)
 

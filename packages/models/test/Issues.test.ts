@@ -25,7 +25,11 @@ describe("Issues.issues on hostile values", () => {
     for (let i = 0; i < depth; i++) value = [value]
     return value
   }
-  const problems = (schema: Schema.Schema.Any, value: unknown, options?: { readonly withoutValues?: boolean }) => {
+  const problems = <A, I>(
+    schema: Schema.Schema<A, I>,
+    value: unknown,
+    options?: { readonly withoutValues?: boolean }
+  ) => {
     const result = Schema.decodeUnknownEither(schema, { errors: "all" })(value)
     if (Either.isRight(result)) return assert.fail("expected a ParseError")
     return Issues.issues(result.left, options)

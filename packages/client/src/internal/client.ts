@@ -27,8 +27,8 @@ import {
 } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
-import { type Scrub, scrubber } from "./scrub.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
+import { type Scrub, scrubber } from "./scrub.js"
 import { version } from "./version.js"
 
 /** The `User-Agent` every request carries. */
