@@ -309,21 +309,40 @@ export const fromEnv: Config.Config<Options> = fromEnvWith({})
  * @category config
  */
 export const validate = (options: Options): Either.Either<Options, ConfigError.ConfigError> => {
-  const invalid = (name: keyof Options, message: string) => Either.left(ConfigError.InvalidData([name], message))
   if (options.baseUrl !== undefined) {
     const url = parseBaseUrl(options.baseUrl)
-    if (Either.isLeft(url)) return invalid("baseUrl", url.left)
+    if (Either.isLeft(url)) return Either.left(ConfigError.InvalidData(["baseUrl"], url.left))
   }
+  const [problem] = problems(options)
+  return problem === undefined
+    ? Either.right(options)
+    : Either.left(ConfigError.InvalidData([problem.name], problem.message))
+}
+
+/**
+ * What is wrong with the options a client and a call share (`timeout`, `deadline`,
+ * `maxRetries`), one entry per bad option.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const problems = (
+  options: CallOptions
+): ReadonlyArray<{ readonly name: "timeout" | "deadline" | "maxRetries"; readonly message: string }> => {
+  const out: Array<{ readonly name: "timeout" | "deadline" | "maxRetries"; readonly message: string }> = []
   for (const name of ["timeout", "deadline"] as const) {
     const value = options[name]
     if (value === undefined) continue
     const decoded = Duration.decodeUnknown(value)
     if (Option.isNone(decoded) || !positive(decoded.value)) {
-      return invalid(name, `Expected a positive duration such as "30 seconds", got ${quote(String(value))}`)
+      out.push({ name, message: `Expected a positive duration such as "30 seconds", got ${quote(String(value))}` })
     }
   }
   if (options.maxRetries !== undefined && !isRetryCount(options.maxRetries)) {
-    return invalid("maxRetries", `Expected an integer from 0 to ${maxMaxRetries}, got ${String(options.maxRetries)}`)
+    out.push({
+      name: "maxRetries",
+      message: `Expected an integer from 0 to ${maxMaxRetries}, got ${String(options.maxRetries)}`
+    })
   }
-  return Either.right(options)
+  return out
 }

@@ -1,7 +1,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { IdentityApi, IdentityApiConfig, type Options } from "@katanemo/client"
-import { AccountId } from "@katanemo/models"
+import { type CallOptions, IdentityApi, IdentityApiConfig, type Options } from "@katanemo/client"
+import { AccountId, UserId } from "@katanemo/models"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -12,7 +12,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { untyped, userWire } from "./fixtures.js"
+import { setup, untyped, userWire } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 const withEnv = (env: Record<string, string>) =>
@@ -273,4 +273,26 @@ describe("environment garbage", () => {
         { numRuns: 500, seed: 20261128 }
       )
     ))
+})
+
+describe("per-call options from an untyped caller", () => {
+  const bad: ReadonlyArray<readonly [string, CallOptions]> = [
+    ["timeout", { timeout: untyped("soon") }],
+    ["timeout", { timeout: -1 }],
+    ["deadline", { deadline: untyped({}) }],
+    ["maxRetries", { maxRetries: -1 }],
+    ["maxRetries", { maxRetries: Number.NaN }]
+  ]
+  for (const [name, options] of bad) {
+    it.scoped(`a bad ${name} is an InvalidRequestError naming it, and nothing is sent`, () =>
+      Effect.gen(function*() {
+        const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, userWire))
+        const error = yield* Effect.flip(
+          identity.getUser({ accountId: AccountId.make("acme"), userId: UserId.make("ada") }, options)
+        )
+        if (error._tag !== "InvalidRequestError") return assert.fail(error._tag)
+        assert.match(error.issues[0] ?? "", new RegExp(`^${name}: `))
+        assert.lengthOf(yield* server.received, 0)
+      }))
+  }
 })

@@ -23,7 +23,8 @@ import {
   defaultMaxResponseBytes,
   defaultMaxRetries,
   defaultTimeout,
-  type Options
+  type Options,
+  problems
 } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
@@ -196,6 +197,11 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
         )
       }
       const call: Call = { operation: endpoint.operation, method: endpoint.method, path: endpoint.path(valid.right) }
+      // per-call options from an untyped caller: a bad one is an input error, not a crash later
+      const bad = options === undefined ? [] : problems(options)
+      if (bad.length > 0) {
+        return Effect.fail(new InvalidRequestError({ ...call, issues: bad.map((p) => `${p.name}: ${p.message}`) }))
+      }
       let request = HttpClientRequest.make(endpoint.method)(baseUrl + call.path, { headers })
       if (endpoint.body !== undefined) {
         const body = endpoint.body(valid.right)
