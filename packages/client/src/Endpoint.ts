@@ -72,8 +72,11 @@ export interface Endpoint<In, A, NotFound> {
   readonly decode: (text: string) => Effect.Effect<A, ParseResult.ParseError>
   /** Encodes an answer to its wire JSON. */
   readonly encodeSuccess: (value: A) => Effect.Effect<unknown, ParseResult.ParseError>
-  /** What a 404 becomes: `NotFoundException` where the operation lists it. */
-  readonly onNotFound: (answer: Answer, text: string) => NotFound
+  /**
+   * What a 404 becomes: `NotFoundException` where the operation lists it. `scrub` takes a
+   * secret (the client's token) out of the strings it keeps from the body.
+   */
+  readonly onNotFound: (answer: Answer, text: string, scrub?: (text: string) => string) => NotFound
   /** The schemas, for documentation (OpenAPI). */
   readonly ast: {
     readonly body: AST.AST | undefined

@@ -2,7 +2,8 @@
  * The SDK's own errors, for what is not one of the API's exceptions: bad input caught before
  * sending, a status the operation does not list, a failed connection, a timeout and a response
  * that does not decode. Like the API's exceptions (re-exported here from `@katanemo/models`),
- * each carries the operation, the HTTP method and the path of the call, and never the token.
+ * each carries the operation, the HTTP method and the path of the call, and never the token: the
+ * client replaces it by `<redacted>` in every string the server sent that an error keeps.
  *
  * @since 0.1.0
  */
@@ -31,7 +32,10 @@ const response = {
   ...call,
   /** The HTTP status of the response. */
   status: Schema.Int,
-  /** The response's request id header, when it had one. */
+  /**
+   * The response's request id header, when it had one of at most 256 visible ASCII characters
+   * (the client's token, should a server echo it there, reads `<redacted>`).
+   */
   requestId: Schema.optionalWith(Schema.String, { exact: true })
 }
 

@@ -12,10 +12,11 @@ import {
   UserRequest,
   UserResponse
 } from "@katanemo/models"
-import type * as Config from "effect/Config"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.js"
@@ -32,7 +33,7 @@ import type {
 } from "./Errors.js"
 import * as IdentityApiConfig from "./IdentityApiConfig.js"
 import { AccountInput, CreateClientKeyInput, CreateUserInput, KeyInput, UpdateUserInput, UserInput } from "./Inputs.js"
-import { makeEngine } from "./internal/client.js"
+import { type Engine, makeEngine } from "./internal/client.js"
 import type { RawResponse } from "./RawResponse.js"
 
 const UserRequestBody = Schema.Struct(UserRequest.fields).annotations({ identifier: "UserRequest" })
@@ -212,56 +213,77 @@ export interface Service {
 
 /**
  * Builds the live service over the `HttpClient` in context (the app picks fetch, Node or undici).
+ * Bad options (a `baseUrl` that is not an http or https URL, a `timeout` that is not a positive
+ * duration, …) fail here, with a `ConfigError` naming the option, not on every call.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: IdentityApiConfig.Options = {}): Effect.Effect<Service, never, HttpClient.HttpClient> =>
-  Effect.map(HttpClient.HttpClient, (http) => {
-    const engine = makeEngine(http, options)
-    return {
-      createClientKey: (input, options) => engine.call(endpoints.createClientKey, input, options),
-      getClientKeyList: (input, options) => engine.call(endpoints.getClientKeyList, input, options),
-      getClientKey: (input, options) => engine.call(endpoints.getClientKey, input, options),
-      deleteClientKey: (input, options) => engine.call(endpoints.deleteClientKey, input, options),
-      createUserForAccount: (input, options) => engine.call(endpoints.createUserForAccount, input, options),
-      getUsersForAccount: (input, options) => engine.call(endpoints.getUsersForAccount, input, options),
-      getUser: (input, options) => engine.call(endpoints.getUser, input, options),
-      updateUser: (input, options) => engine.call(endpoints.updateUser, input, options),
-      raw: {
-        createClientKey: (input, options) => engine.raw(endpoints.createClientKey, input, options),
-        getClientKeyList: (input, options) => engine.raw(endpoints.getClientKeyList, input, options),
-        getClientKey: (input, options) => engine.raw(endpoints.getClientKey, input, options),
-        deleteClientKey: (input, options) => engine.raw(endpoints.deleteClientKey, input, options),
-        createUserForAccount: (input, options) => engine.raw(endpoints.createUserForAccount, input, options),
-        getUsersForAccount: (input, options) => engine.raw(endpoints.getUsersForAccount, input, options),
-        getUser: (input, options) => engine.raw(endpoints.getUser, input, options),
-        updateUser: (input, options) => engine.raw(endpoints.updateUser, input, options)
-      }
-    }
+export const make = (
+  options: IdentityApiConfig.Options = {}
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Either.match(IdentityApiConfig.validate(options), {
+    onLeft: Effect.fail,
+    onRight: (options) => Effect.map(HttpClient.HttpClient, (http) => fromEngine(makeEngine(http, options)))
   })
 
+const fromEngine = (engine: Engine): Service => ({
+  createClientKey: (input, options) => engine.call(endpoints.createClientKey, input, options),
+  getClientKeyList: (input, options) => engine.call(endpoints.getClientKeyList, input, options),
+  getClientKey: (input, options) => engine.call(endpoints.getClientKey, input, options),
+  deleteClientKey: (input, options) => engine.call(endpoints.deleteClientKey, input, options),
+  createUserForAccount: (input, options) => engine.call(endpoints.createUserForAccount, input, options),
+  getUsersForAccount: (input, options) => engine.call(endpoints.getUsersForAccount, input, options),
+  getUser: (input, options) => engine.call(endpoints.getUser, input, options),
+  updateUser: (input, options) => engine.call(endpoints.updateUser, input, options),
+  raw: {
+    createClientKey: (input, options) => engine.raw(endpoints.createClientKey, input, options),
+    getClientKeyList: (input, options) => engine.raw(endpoints.getClientKeyList, input, options),
+    getClientKey: (input, options) => engine.raw(endpoints.getClientKey, input, options),
+    deleteClientKey: (input, options) => engine.raw(endpoints.deleteClientKey, input, options),
+    createUserForAccount: (input, options) => engine.raw(endpoints.createUserForAccount, input, options),
+    getUsersForAccount: (input, options) => engine.raw(endpoints.getUsersForAccount, input, options),
+    getUser: (input, options) => engine.raw(endpoints.getUser, input, options),
+    updateUser: (input, options) => engine.raw(endpoints.updateUser, input, options)
+  }
+})
+
 /**
- * The live service as a layer, with the given options.
+ * The live service as a layer, with the given options. Bad options fail the layer with a
+ * `ConfigError` naming the option.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (
   options: IdentityApiConfig.Options = {}
-): Layer.Layer<IdentityApi, never, HttpClient.HttpClient> => Layer.effect(IdentityApi, make(options))
+): Layer.Layer<IdentityApi, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(IdentityApi, make(options))
+
+/** Whether `layerConfig` was given a whole `Config` rather than overrides of some options. */
+const isWholeConfig = (
+  u: Config.Config<IdentityApiConfig.Options> | IdentityApiConfig.Overrides
+): u is Config.Config<IdentityApiConfig.Options> => Config.isConfig(u)
 
 /**
  * The live service as a layer, with options read from `Config` (by default the environment:
  * `KATANEMO_BASE_URL`, `KATANEMO_API_TOKEN`, `KATANEMO_TIMEOUT`, `KATANEMO_MAX_RETRIES`).
  *
+ * Given an object, each field overrides that one option, as a value or a `Config` of its own,
+ * and the other options are still read from the environment:
+ * `layerConfig({ token: Config.redacted("MY_KATANEMO_TOKEN"), maxRetries: 5 })` keeps
+ * `KATANEMO_BASE_URL` and `KATANEMO_TIMEOUT`. Given a `Config` of all the options, it reads only
+ * that.
+ *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config<IdentityApiConfig.Options> = IdentityApiConfig.fromEnv
+  config: Config.Config<IdentityApiConfig.Options> | IdentityApiConfig.Overrides = IdentityApiConfig.fromEnv
 ): Layer.Layer<IdentityApi, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(IdentityApi, Effect.flatMap(config, make))
+  Layer.effect(
+    IdentityApi,
+    Effect.flatMap(isWholeConfig(config) ? config : IdentityApiConfig.fromEnvWith(config), make)
+  )
 
 /**
  * The service's tag: `yield* IdentityApi` in a program, `IdentityApi.layer(...)` or

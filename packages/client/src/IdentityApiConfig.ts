@@ -150,29 +150,199 @@ const duration = (name: string): Config.Config<Duration.Duration> =>
     )
   )
 
-const nonNegativeInteger = (name: string): Config.Config<number> =>
-  Config.integer(name).pipe(
-    Config.validate({ message: "Expected an integer of at least 0", validation: (n) => n >= 0 })
+/**
+ * The most retries a client or a call may ask for: with waits of up to 8 s (60 s on
+ * `Retry-After`), more would hold a call for hours.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const maxMaxRetries = 100
+
+/**
+ * Checks a base URL: it must parse, be `http:` or `https:`, and carry no query or fragment (the
+ * operations' paths are appended to it). Answers the URL, or what is wrong with it.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const parseBaseUrl = (input: string | URL): Either.Either<URL, string> => {
+  const text = String(input)
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return Either.left(`Expected an http or https URL such as https://api.katanemo.com, got ${quote(text)}`)
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return Either.left(`Expected an http or https URL, got the scheme ${quote(url.protocol)}`)
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return Either.left(`Expected a URL without a query or fragment, got ${quote(text)}`)
+  }
+  return Either.right(url)
+}
+
+/** A value from outside, quoted and cut short for a message. */
+const quote = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
+
+const baseUrl = (name: string): Config.Config<URL> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((text) => Either.mapLeft(parseBaseUrl(text), (message) => ConfigError.InvalidData([], message)))
   )
+
+/** Whether a number of retries is acceptable: an integer from 0 to {@link maxMaxRetries}. */
+const isRetryCount = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= maxMaxRetries
+
+const retryCount = (name: string): Config.Config<number> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((text) => {
+      // digits only: `Number` would also read "", " ", "0x10" and "1e3"
+      const n = /^\s*\d{1,4}\s*$/.test(text) ? Number(text) : Number.NaN
+      return isRetryCount(n)
+        ? Either.right(n)
+        : Either.left(
+          ConfigError.InvalidData([], `Expected an integer from 0 to ${maxMaxRetries}, got ${quote(text)}`)
+        )
+    })
+  )
+
+/**
+ * Overrides of some options, for `IdentityApi.layerConfig`: each field given is a value or a
+ * `Config` for that one option; every option not given is still read from the environment
+ * (see {@link fromEnv}). A field given as `undefined` counts as not given.
+ *
+ * @example
+ * ```ts
+ * import { IdentityApi } from "@katanemo/client"
+ * import * as Config from "effect/Config"
+ *
+ * // the token from another variable, 5 retries; KATANEMO_BASE_URL and KATANEMO_TIMEOUT still apply
+ * const layer = IdentityApi.layerConfig({ token: Config.redacted("MY_KATANEMO_TOKEN"), maxRetries: 5 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export type Overrides = {
+  readonly [K in keyof Options]?: Options[K] | Config.Config<Exclude<Options[K], undefined>>
+}
+
+/**
+ * Whether an override is a `Config`. No option's own values are `Config`s, so a `Config`
+ * given for an option is one of that option's type.
+ */
+const isConfigOf = <A>(u: A | Config.Config<A>): u is Config.Config<A> => Config.isConfig(u)
+
+const setting = <A>(
+  given: A | Config.Config<A> | undefined,
+  fallback: Config.Config<A | undefined>
+): Config.Config<A | undefined> => given === undefined ? fallback : isConfigOf(given) ? given : Config.succeed(given)
+
+const none: Config.Config<undefined> = Config.succeed(undefined)
+
+/**
+ * The client's options from the environment, with some of them overridden: see
+ * {@link Overrides}. An overridden option's variable is not read at all.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const fromEnvWith = (overrides: Overrides): Config.Config<Options> =>
+  Config.all({
+    baseUrl: setting(
+      overrides.baseUrl,
+      baseUrl("KATANEMO_BASE_URL").pipe(Config.withDefault(new URL(defaultBaseUrl)))
+    ),
+    token: setting(
+      overrides.token,
+      Config.option(Config.redacted("KATANEMO_API_TOKEN")).pipe(Config.map(Option.getOrUndefined))
+    ),
+    timeout: setting(overrides.timeout, duration("KATANEMO_TIMEOUT").pipe(Config.withDefault(defaultTimeout))),
+    maxRetries: setting(
+      overrides.maxRetries,
+      retryCount("KATANEMO_MAX_RETRIES").pipe(Config.withDefault(defaultMaxRetries))
+    ),
+    deadline: setting(overrides.deadline, none),
+    retrySchedule: setting(overrides.retrySchedule, none),
+    maxResponseBytes: setting(overrides.maxResponseBytes, none),
+    transformClient: setting(overrides.transformClient, none)
+  }).pipe(Config.map(withoutUndefined))
+
+/** The options without the fields that are `undefined`, so that they print as what was set. */
+const withoutUndefined = (options: Options): Options => {
+  const out: { -readonly [K in keyof Options]?: Options[K] } = {}
+  if (options.baseUrl !== undefined) out.baseUrl = options.baseUrl
+  if (options.token !== undefined) out.token = options.token
+  if (options.timeout !== undefined) out.timeout = options.timeout
+  if (options.maxRetries !== undefined) out.maxRetries = options.maxRetries
+  if (options.deadline !== undefined) out.deadline = options.deadline
+  if (options.retrySchedule !== undefined) out.retrySchedule = options.retrySchedule
+  if (options.maxResponseBytes !== undefined) out.maxResponseBytes = options.maxResponseBytes
+  if (options.transformClient !== undefined) out.transformClient = options.transformClient
+  return out
+}
 
 /**
  * The client's options from the environment:
  *
  * | variable | option | default |
  * |---|---|---|
- * | `KATANEMO_BASE_URL` | `baseUrl` | `https://api.katanemo.com` |
+ * | `KATANEMO_BASE_URL` | `baseUrl` (http or https) | `https://api.katanemo.com` |
  * | `KATANEMO_API_TOKEN` | `token` (read as `Redacted`) | none: no `Authorization` header |
  * | `KATANEMO_TIMEOUT` | `timeout` per attempt | 30 s |
- * | `KATANEMO_MAX_RETRIES` | `maxRetries` | 2 |
+ * | `KATANEMO_MAX_RETRIES` | `maxRetries` (0 to 100) | 2 |
  *
- * A bad value fails with a `ConfigError` that names the variable.
+ * A bad value fails with a `ConfigError` that names the variable. To set some options in code
+ * and read the rest from here, see {@link fromEnvWith}.
  *
  * @since 0.1.0
  * @category config
  */
-export const fromEnv: Config.Config<Options> = Config.all({
-  baseUrl: Config.url("KATANEMO_BASE_URL").pipe(Config.withDefault(new URL(defaultBaseUrl))),
-  token: Config.option(Config.redacted("KATANEMO_API_TOKEN")),
-  timeout: duration("KATANEMO_TIMEOUT").pipe(Config.withDefault(defaultTimeout)),
-  maxRetries: nonNegativeInteger("KATANEMO_MAX_RETRIES").pipe(Config.withDefault(defaultMaxRetries))
-}).pipe(Config.map(({ token, ...rest }) => ({ ...rest, token: Option.getOrUndefined(token) })))
+export const fromEnv: Config.Config<Options> = fromEnvWith({})
+
+/**
+ * Checks options given in code as `fromEnv` checks the environment: a `ConfigError` naming the
+ * first bad option (`baseUrl`, `timeout`, `deadline`, `maxRetries`).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const validate = (options: Options): Either.Either<Options, ConfigError.ConfigError> => {
+  if (options.baseUrl !== undefined) {
+    const url = parseBaseUrl(options.baseUrl)
+    if (Either.isLeft(url)) return Either.left(ConfigError.InvalidData(["baseUrl"], url.left))
+  }
+  const [problem] = problems(options)
+  return problem === undefined
+    ? Either.right(options)
+    : Either.left(ConfigError.InvalidData([problem.name], problem.message))
+}
+
+/**
+ * What is wrong with the options a client and a call share (`timeout`, `deadline`,
+ * `maxRetries`), one entry per bad option.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const problems = (
+  options: CallOptions
+): ReadonlyArray<{ readonly name: "timeout" | "deadline" | "maxRetries"; readonly message: string }> => {
+  const out: Array<{ readonly name: "timeout" | "deadline" | "maxRetries"; readonly message: string }> = []
+  for (const name of ["timeout", "deadline"] as const) {
+    const value = options[name]
+    if (value === undefined) continue
+    const decoded = Duration.decodeUnknown(value)
+    if (Option.isNone(decoded) || !positive(decoded.value)) {
+      out.push({ name, message: `Expected a positive duration such as "30 seconds", got ${quote(String(value))}` })
+    }
+  }
+  if (options.maxRetries !== undefined && !isRetryCount(options.maxRetries)) {
+    out.push({
+      name: "maxRetries",
+      message: `Expected an integer from 0 to ${maxMaxRetries}, got ${String(options.maxRetries)}`
+    })
+  }
+  return out
+}

@@ -28,7 +28,7 @@ export * as IdentityApiConfig from "./IdentityApiConfig.js"
 /**
  * @since 0.1.0
  */
-export type { CallOptions, Options } from "./IdentityApiConfig.js"
+export type { CallOptions, Options, Overrides } from "./IdentityApiConfig.js"
 
 /**
  * @since 0.1.0

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
+import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import { isRetryableStatus, parseRetryAfter } from "../src/internal/retry.js"
@@ -71,4 +72,26 @@ describe("version", () => {
     )
     assert.strictEqual(version, manifest.version)
   })
+})
+
+describe("parseRetryAfter on garbage", () => {
+  it("any header value asks for nothing, or for a wait from 0 to 60 s", () =>
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.oneof(
+          FastCheck.string({ maxLength: 64 }),
+          FastCheck.stringMatching(/^[-+ ]?\d{0,400}(\.\d{0,20})?(e\d{1,4})? ?$/),
+          FastCheck.double().map(String),
+          FastCheck.date({ noInvalidDate: false }).map((d) => Number.isNaN(d.getTime()) ? "Invalid" : d.toUTCString())
+        ),
+        (value) => {
+          const wait = parseRetryAfter(value, Date.UTC(2026, 10, 28))
+          if (Option.isSome(wait)) {
+            const ms = Duration.toMillis(wait.value)
+            assert.isTrue(ms >= 0 && ms <= 60_000, `${JSON.stringify(value)} asked for ${ms} ms`)
+          }
+        }
+      ),
+      { numRuns: 2000, seed: 20261128 }
+    ))
 })

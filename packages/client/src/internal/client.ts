@@ -23,11 +23,13 @@ import {
   defaultMaxResponseBytes,
   defaultMaxRetries,
   defaultTimeout,
-  type Options
+  type Options,
+  problems
 } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
+import { type Scrub, scrubber } from "./scrub.js"
 import { version } from "./version.js"
 
 /** The `User-Agent` every request carries. */
@@ -70,11 +72,11 @@ const describe = (error: unknown): string => {
   return [...new Set(parts)].join(": ") || "request failed"
 }
 
-const transportError = (call: Call, error: HttpClientError.HttpClientError): TransportError =>
+const transportError = (call: Call, error: HttpClientError.HttpClientError, scrub: Scrub): TransportError =>
   new TransportError({
     ...call,
     reason: isConnectionRefused(error) ? "ConnectionRefused" : "Transport",
-    detail: describe(error.cause ?? error),
+    detail: scrub(describe(error.cause ?? error)),
     // only the underlying cause: the HttpClient error itself holds the request, with its headers
     ...(error.cause === undefined ? {} : { cause: error.cause })
   })
@@ -99,6 +101,8 @@ export interface Engine {
 export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engine => {
   const baseUrl = String(options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
   const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
+  // whatever the server sends back, an error never shows the token
+  const scrub = scrubber(token === undefined ? undefined : Redacted.value(token))
   const client = (options.transformClient ?? identity)(http)
   // Built once: every request starts from these (the token's header is redacted in spans and logs).
   const headers = Headers.fromInput({
@@ -136,10 +140,10 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
       length !== undefined && /^\d+$/.test(length) && Number(length) <= maxResponseBytes
       && (encoding === undefined || encoding === "identity")
     ) {
-      return Effect.mapError(response.text, (error) => transportError(call, error))
+      return Effect.mapError(response.text, (error) => transportError(call, error, scrub))
     }
     return response.stream.pipe(
-      Stream.mapError((error) => transportError(call, error)),
+      Stream.mapError((error) => transportError(call, error, scrub)),
       Stream.runFoldEffect({ chunks: new Array<Uint8Array>(), size: 0 }, (acc, chunk) => {
         acc.size += chunk.byteLength
         acc.chunks.push(chunk)
@@ -159,7 +163,7 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
 
   const attempt = (call: Call, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
     client.execute(request).pipe(
-      Effect.mapError((error) => transportError(call, error)),
+      Effect.mapError((error) => transportError(call, error, scrub)),
       Effect.flatMap((response) =>
         Effect.map(readBody(call, response), (body): RawResponse => ({
           status: response.status,
@@ -193,6 +197,11 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
         )
       }
       const call: Call = { operation: endpoint.operation, method: endpoint.method, path: endpoint.path(valid.right) }
+      // per-call options from an untyped caller: a bad one is an input error, not a crash later
+      const bad = options === undefined ? [] : problems(options)
+      if (bad.length > 0) {
+        return Effect.fail(new InvalidRequestError({ ...call, issues: bad.map((p) => `${p.name}: ${p.message}`) }))
+      }
       let request = HttpClientRequest.make(endpoint.method)(baseUrl + call.path, { headers })
       if (endpoint.body !== undefined) {
         const body = endpoint.body(valid.right)
@@ -274,7 +283,7 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
 
   return {
     call: (endpoint, input, options) =>
-      send(endpoint, input, options, (call, response) => interpret(endpoint, call, response)),
+      send(endpoint, input, options, (call, response) => interpret(endpoint, call, response, scrub)),
     raw: (endpoint, input, options) => send(endpoint, input, options, (_, response) => Effect.succeed(response))
   }
 }

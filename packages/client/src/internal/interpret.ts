@@ -22,6 +22,7 @@ import * as Schema from "effect/Schema"
 import type { Answer, Call, Endpoint } from "../Endpoint.js"
 import { type CommonError, ResponseDecodeError, UnexpectedStatusError } from "../Errors.js"
 import type { RawResponse } from "../RawResponse.js"
+import { keep, requestId, type Scrub } from "./scrub.js"
 
 const truncate = (text: string): string =>
   text.length > maxErrorText ? `${text.slice(0, maxErrorText)}… (${text.length} characters)` : text
@@ -33,17 +34,34 @@ type ExceptionClass<E extends ApiException> = new(props: ConstructorParameters<t
 
 const decodeExceptionBody = Schema.decodeEither(Schema.parseJson(ExceptionBody))
 
-/** The API's exception for a listed status, from its body; a body of another shape becomes the message. */
-const exception = <E extends ApiException>(cls: ExceptionClass<E>, answer: Answer, text: string): E => {
-  const wire = Either.getOrElse(decodeExceptionBody(text), () => (text === "" ? {} : { message: truncate(text) }))
-  return new cls({ ...wire, ...answer })
+/**
+ * The API's exception for a listed status, from its body; a body of another shape becomes the
+ * message. Every string from the body is scrubbed of the token, decoded (a JSON escape cannot
+ * hide it) and before it is cut short (a cut cannot leave half of it).
+ */
+const exception = <E extends ApiException>(cls: ExceptionClass<E>, answer: Answer, text: string, scrub: Scrub): E => {
+  const decoded = decodeExceptionBody(text)
+  if (Either.isLeft(decoded)) return new cls(text === "" ? answer : { message: truncate(scrub(text)), ...answer })
+  const { errorCode, message } = decoded.right
+  return new cls({
+    ...(message === undefined ? {} : { message: scrub(message) }),
+    ...(errorCode === undefined ? {} : { errorCode: scrub(errorCode) }),
+    ...answer
+  })
 }
 
 const decodeErrorBody = Schema.decodeEither(Schema.parseJson(ErrorBody))
 
-/** A status the operation does not list (including a 404 where it lists none). */
-export const unexpectedStatus = (answer: Answer, text: string): UnexpectedStatusError =>
-  new UnexpectedStatusError({ ...answer, body: Either.getOrElse(decodeErrorBody(text), () => truncate(text)) })
+/** A status the operation does not list (including a 404 where it lists none); the body scrubbed. */
+export const unexpectedStatus = (answer: Answer, text: string, scrub: Scrub = keep): UnexpectedStatusError => {
+  const decoded = decodeErrorBody(text)
+  return new UnexpectedStatusError({
+    ...answer,
+    body: Either.isRight(decoded)
+      ? new ErrorBody({ code: decoded.right.code, message: scrub(decoded.right.message) })
+      : truncate(scrub(text))
+  })
+}
 
 const parsesAsJson = Schema.decodeUnknownEither(Schema.parseJson())
 const isJson = (text: string): boolean => Either.isRight(parsesAsJson(text))
@@ -59,39 +77,45 @@ const decodeDetail = (body: string, error: ParseResult.ParseError): string =>
     ? "the body is not valid JSON"
     : Issues.issues(error, { withoutValues: true }).join("; ")
 
-/** A 404 on an operation that lists it. */
-export const notFound = (answer: Answer, text: string): NotFoundException => exception(NotFoundException, answer, text)
+/** A 404 on an operation that lists it; the body scrubbed. */
+export const notFound = (answer: Answer, text: string, scrub: Scrub = keep): NotFoundException =>
+  exception(NotFoundException, answer, text, scrub)
 
-/** Turns a final response into the operation's model or its typed error. */
+/**
+ * Turns a final response into the operation's model or its typed error. `scrub` takes the
+ * client's token out of every string the server sent that an error keeps.
+ */
 export const interpret = <In, A, NotFound>(
   endpoint: Endpoint<In, A, NotFound>,
   call: Call,
-  response: RawResponse
+  response: RawResponse,
+  scrub: Scrub = keep
 ): Effect.Effect<A, CommonError | NotFound> => {
-  const answer: Answer = response.requestId === undefined
+  const id = requestId(response.requestId, scrub)
+  const answer: Answer = id === undefined
     ? { ...call, status: response.status }
-    : { ...call, status: response.status, requestId: response.requestId }
+    : { ...call, status: response.status, requestId: id }
   const { body, status } = response
   if (status >= 200 && status < 300) {
     return Effect.mapError(
       endpoint.decode(body),
-      (error) => new ResponseDecodeError({ ...answer, detail: decodeDetail(body, error) })
+      (error) => new ResponseDecodeError({ ...answer, detail: scrub(decodeDetail(body, error)) })
     )
   }
   switch (status) {
     case 400:
-      return Effect.fail(exception(BadRequestException, answer, body))
+      return Effect.fail(exception(BadRequestException, answer, body, scrub))
     case 401:
-      return Effect.fail(exception(UnauthorizedException, answer, body))
+      return Effect.fail(exception(UnauthorizedException, answer, body, scrub))
     case 404:
-      return Effect.fail(endpoint.onNotFound(answer, body))
+      return Effect.fail(endpoint.onNotFound(answer, body, scrub))
     case 409:
-      return Effect.fail(exception(ConflictException, answer, body))
+      return Effect.fail(exception(ConflictException, answer, body, scrub))
     case 429:
-      return Effect.fail(exception(TooManyRequestsException, answer, body))
+      return Effect.fail(exception(TooManyRequestsException, answer, body, scrub))
     case 500:
-      return Effect.fail(exception(InternalServerErrorException, answer, body))
+      return Effect.fail(exception(InternalServerErrorException, answer, body, scrub))
     default:
-      return Effect.fail(unexpectedStatus(answer, body))
+      return Effect.fail(unexpectedStatus(answer, body, scrub))
   }
 }

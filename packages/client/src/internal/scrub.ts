@@ -1,0 +1,43 @@
+/**
+ * Keeps the client's own token out of what it shows: a server may echo the request's
+ * `Authorization` header in a body or a header (some gateways do), and whatever the server sent
+ * may end up in an error's message, a log line or a span.
+ *
+ * @internal
+ */
+
+/** Replaces every occurrence of a secret in a text the server sent. */
+export type Scrub = (text: string) => string
+
+/** What stands for the secret. */
+export const placeholder = "<redacted>"
+
+/** Scrubs nothing: a client without a token. */
+export const keep: Scrub = (text) => text
+
+/**
+ * A scrubber of `secret`, as written and as JSON writes it inside a string (so that a quoted
+ * excerpt of a body cannot carry it either).
+ */
+export const scrubber = (secret: string | undefined): Scrub => {
+  if (secret === undefined || secret === "") return keep
+  const forms = [...new Set([secret, JSON.stringify(secret).slice(1, -1)])]
+  return (text) => {
+    let out = text
+    for (const form of forms) if (out.includes(form)) out = out.split(form).join(placeholder)
+    return out
+  }
+}
+
+/** The longest request id an error keeps. */
+const maxRequestId = 256
+
+/**
+ * A request id fit for an error, a log line or a span: the server's value, scrubbed, when it is
+ * at most 256 visible ASCII characters (no control characters, no line breaks); otherwise none.
+ */
+export const requestId = (value: string | undefined, scrub: Scrub): string | undefined => {
+  if (value === undefined) return undefined
+  const text = scrub(value)
+  return text.length <= maxRequestId && /^[\x21-\x7e]+$/.test(text) ? text : undefined
+}
