@@ -13,6 +13,7 @@ import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { IdentityApi, type IdentityApiConfig } from "@katanemo/client"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -143,7 +144,8 @@ export interface ClientOptions extends StoreOptions, Options {
  * The live `IdentityApi` of `@katanemo/client` over the fake, and a fresh `IdentityStore` behind
  * it: the live client's retries, backoff, `Retry-After`, timeouts and JSON encoding, with no
  * sockets. A drop-in for `IdentityApiMemory.layer(options)` when a test needs the live client's
- * behaviour. A bad seed fails the layer with a {@link SeedError}.
+ * behaviour. A bad seed fails the layer with a {@link SeedError}, and a bad client option (a
+ * `baseUrl` that is not an http(s) URL, say) with a `ConfigError` naming it.
  *
  * @example
  * ```ts
@@ -157,9 +159,13 @@ export interface ClientOptions extends StoreOptions, Options {
  */
 export function layerClient(
   options?: ClientOptions & { readonly seed?: undefined }
-): Layer.Layer<IdentityApi | IdentityStore>
-export function layerClient(options: ClientOptions): Layer.Layer<IdentityApi | IdentityStore, SeedError>
-export function layerClient(options: ClientOptions = {}): Layer.Layer<IdentityApi | IdentityStore, SeedError> {
+): Layer.Layer<IdentityApi | IdentityStore, ConfigError.ConfigError>
+export function layerClient(
+  options: ClientOptions
+): Layer.Layer<IdentityApi | IdentityStore, SeedError | ConfigError.ConfigError>
+export function layerClient(
+  options: ClientOptions = {}
+): Layer.Layer<IdentityApi | IdentityStore, SeedError | ConfigError.ConfigError> {
   const client: IdentityApiConfig.Options = {
     baseUrl: "http://katanemo.test",
     ...options.client,

@@ -22,7 +22,7 @@ export const memory: Target = (options) => Layer.orDie(IdentityApiMemory.layer(o
 
 /** (2) The live client over the wire-level fake: no sockets. */
 export const wire: Target = (options) =>
-  IdentityApi.layer({ baseUrl: "http://katanemo.test", token: options.token, maxRetries: 0 }).pipe(
+  Layer.orDie(IdentityApi.layer({ baseUrl: "http://katanemo.test", token: options.token, maxRetries: 0 })).pipe(
     Layer.provide(IdentityHttpFake.layer),
     Layer.provideMerge(store(options))
   )
