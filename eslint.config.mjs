@@ -5,7 +5,15 @@ import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "**/.tsbuild/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**", "**/CHANGELOG.md"]
+    ignores: [
+      "**/dist/**",
+      "**/.tsbuild/**",
+      "**/node_modules/**",
+      "**/.turbo/**",
+      "**/coverage/**",
+      "**/CHANGELOG.md",
+      "**/.blocks/**"
+    ]
   },
   ...tseslint.configs.strict,
   ...effectEslint.configs.dprint,

@@ -245,7 +245,11 @@ describe("seeding", () => {
   it.effect("hostile seeds are a SeedError: deep nesting, huge strings, wrong types", () =>
     Effect.gen(function*() {
       const huge = "x".repeat(10_000_000)
-      assert.match(yield* typedOutcome({ accounts: deepArray(100_000) }), /^accounts\[0\]: Expected .*nested deeper/)
+      // the value is quoted cut short (models' Issues bounds what a message quotes)
+      assert.strictEqual(
+        yield* typedOutcome({ accounts: deepArray(100_000) }),
+        "accounts[0]: Expected Struct (Encoded side), actual [[[[[…]]]]]"
+      )
       assert.match(yield* typedOutcome(deepObject(100_000)), /^accounts: Expected /)
       assert.match(
         yield* typedOutcome({ accounts: [{ accountId: "a", users: [{ userId: "u", roles: [deepArray(100_000)] }] }] }),

@@ -29,7 +29,7 @@ import {
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
-import { type Scrub, scrubber } from "./scrub.js"
+import { requestId, type Scrub, scrubber } from "./scrub.js"
 import { version } from "./version.js"
 
 /** The `User-Agent` every request carries. */
@@ -97,6 +97,9 @@ export interface Engine {
   ) => Effect.Effect<RawResponse, RawError>
 }
 
+/** Matches every header name. */
+const everyHeader: ReadonlyArray<RegExp> = [/./]
+
 /** Builds the engine over an `HttpClient`, with the client's options. */
 export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engine => {
   const baseUrl = String(options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
@@ -161,8 +164,16 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
     )
   }
 
+  // The HttpClient's span records the value of every request and response header, redacting by
+  // name only. A server may echo the token in any header (some gateways do): with a token, that
+  // span redacts every header's value. The operation's own span carries what is safe to show.
+  const execute = token === undefined
+    ? client.execute
+    : (request: HttpClientRequest.HttpClientRequest) =>
+      Effect.locally(client.execute(request), Headers.currentRedactedNames, everyHeader)
+
   const attempt = (call: Call, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
-    client.execute(request).pipe(
+    execute(request).pipe(
       Effect.mapError((error) => transportError(call, error, scrub)),
       Effect.flatMap((response) =>
         Effect.map(readBody(call, response), (body): RawResponse => ({
@@ -230,12 +241,17 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
         })
       )
       return bounded.pipe(
-        Effect.flatMap((response) =>
-          Effect.zipRight(
-            Effect.annotateCurrentSpan("http.response.status_code", response.status),
+        Effect.flatMap((response) => {
+          const id = requestId(response.requestId, scrub)
+          return Effect.zipRight(
+            Effect.annotateCurrentSpan(
+              id === undefined
+                ? { "http.response.status_code": response.status }
+                : { "http.response.status_code": response.status, "katanemo.request_id": id }
+            ),
             then(call, response)
           )
-        ),
+        }),
         Effect.withSpan(`IdentityApi.${endpoint.operation}`, {
           kind: "client",
           attributes: {
