@@ -4,6 +4,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import { isRetryableStatus, parseRetryAfter } from "../src/internal/retry.js"
+import { minimumLength, scrubber } from "../src/internal/scrub.js"
 import { version } from "../src/internal/version.js"
 
 describe("parseRetryAfter", () => {
@@ -94,4 +95,18 @@ describe("parseRetryAfter on garbage", () => {
       ),
       { numRuns: 2000, seed: 20261128 }
     ))
+})
+
+describe("scrubber", () => {
+  it("replaces the token as written and as JSON escapes it", () => {
+    const scrub = scrubber("tok_\"quoted\"_secret")
+    assert.strictEqual(scrub("a tok_\"quoted\"_secret b"), "a <redacted> b")
+    assert.strictEqual(scrub("{\"m\":\"tok_\\\"quoted\\\"_secret\"}"), "{\"m\":\"<redacted>\"}")
+  })
+
+  it(`leaves text alone for a token shorter than ${minimumLength} characters, which ordinary text holds`, () => {
+    assert.strictEqual(scrubber("t")("exists"), "exists")
+    assert.strictEqual(scrubber("tok_loc")("tok_loc"), "tok_loc")
+    assert.strictEqual(scrubber("tok_loca")("tok_loca"), "<redacted>")
+  })
 })
