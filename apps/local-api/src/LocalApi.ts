@@ -12,7 +12,6 @@ import { IdentityServer, IdentityStore, type Options as StoreOptions, type SeedE
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Http from "node:http"
-import * as BodyGuard from "./BodyGuard.js"
 import * as Cors from "./Cors.js"
 import * as Docs from "./Docs.js"
 import * as Health from "./Health.js"
@@ -55,7 +54,7 @@ export const serveWith = (
   options: Pick<Options, "corsOrigins" | "validTokens"> = {}
 ): Layer.Layer<never, never, HttpServer.HttpServer | IdentityStore> => {
   const cors = Cors.middleware(options.corsOrigins)
-  return HttpServer.serve(RequestLog.logged(options.validTokens)(cors(BodyGuard.guard(app))))
+  return HttpServer.serve(RequestLog.logged(options.validTokens)(cors(app)))
 }
 
 /** Serves the API on the `HttpServer` and `IdentityStore` in context, with the default CORS origins. */

@@ -99,6 +99,43 @@ describe("the local API, fuzzed over a socket", () => {
   )
 })
 
+describe("the local API, fed deeply nested bodies over a socket", () => {
+  it.live(
+    "100,000 levels in a field, on every route with a body, or as the whole body: a 400 with the spec's body",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* LocalApi.url
+        const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`
+        const cases = [
+          ["POST", "/org/acme/keys", `{"clientName":${deep},"defaultRoleId":"admin"}`],
+          ["POST", "/org/acme/user", `{"accountId":"acme","userId":"ada","tags":{"team":${deep}}}`],
+          ["PUT", "/org/acme/user/ada", `{"accountId":"acme","userId":${deep}}`],
+          ["POST", "/org/acme/keys", deep]
+        ] as const
+        for (const [method, path, body] of cases) {
+          const response = yield* Effect.promise(() =>
+            fetch(`${url}${path}`, { method, headers: { "content-type": "application/json" }, body }).then(async (
+              r
+            ) => ({
+              status: r.status,
+              requestId: r.headers.get("x-request-id") ?? "",
+              text: await r.text()
+            }))
+          )
+          assert.strictEqual(response.status, 400, `${method} ${path}: ${response.text.slice(0, 300)}`)
+          assert.deepStrictEqual(JSON.parse(response.text), {
+            message: "The request body is nested deeper than 64 levels",
+            errorCode: "VALIDATION_ERROR"
+          })
+          assert.match(response.requestId, /^req_[0-9a-f]{16}$/)
+        }
+        const after = yield* Effect.promise(() => fetch(`${url}/org/acme/keys`).then((r) => r.status))
+        assert.strictEqual(after, 200, "still serving")
+      }).pipe(Effect.provide(LocalApi.layer({ port: 0 })), Logger.withMinimumLogLevel(LogLevel.Warning)),
+    60_000
+  )
+})
+
 /** Seed-shaped JSON with wrong types anywhere, and seeds nested far too deep. */
 const hostileSeed = FastCheck.oneof(
   FastCheck.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value) ?? "null"),

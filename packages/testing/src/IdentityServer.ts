@@ -18,6 +18,7 @@ import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
 import { IdentityStore, type Rejection } from "./IdentityStore.js"
 import { statusOf } from "./internal/exceptions.js"
+import { nestsDeeperThan } from "./internal/nesting.js"
 import { endpoints, type InputOf, operations, type OutputOf } from "./internal/operations.js"
 
 /**
@@ -53,6 +54,17 @@ export interface Response {
  * @category limits
  */
 export const maxBodyBytes = 1024 * 1024
+
+/**
+ * The deepest nesting of arrays and objects a request body may have: 64 levels. A deeper one is
+ * refused with 400 before it is parsed. The API's bodies are at most 3 levels deep
+ * (`{"tags": {"team": ["x"]}}`), but a body of 100,000 nested arrays inside a field is only
+ * 200 KB, and the checks after parsing recurse over it.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxDepth = 64
 
 const requestId = Effect.map(
   Effect.all(Array.from({ length: 16 }, () => Random.nextIntBetween(0, 16))),
@@ -180,6 +192,9 @@ const serve = <K extends Operation, NotFound>(
       let fields: Record<string, unknown> = {}
       if (decodeBody !== undefined) {
         if (request.body.trim() === "") return yield* badRequest("A JSON request body is required")
+        if (nestsDeeperThan(request.body, maxDepth)) {
+          return yield* badRequest(`The request body is nested deeper than ${maxDepth} levels`)
+        }
         const json = decodeJson(request.body)
         if (Option.isNone(json)) return yield* badRequest("The request body is not valid JSON")
         if (typeof json.value !== "object" || json.value === null || Array.isArray(json.value)) {

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, InternalServerErrorException } from "@katanemo/client"
-import { AccountId, TooManyRequestsException } from "@katanemo/models"
+import { AccountId, type Tags, TooManyRequestsException, UserId } from "@katanemo/models"
 import { IdentityApiMemory, IdentityHttpFake, IdentityStore, type Options as StoreOptions } from "@katanemo/testing"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -177,6 +177,24 @@ describe("IdentityHttpFake under the live client", () => {
       assert.strictEqual(bad._tag, "SeedError")
       assert.match(bad.message, /accounts\[1\]\.accountId: duplicate account "a"/)
     }))
+
+  it.effect("layerClient: tags nested 100,000 levels deep are an InvalidRequestError, not a defect, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const store = yield* IdentityStore
+      let deep: Array<unknown> = []
+      for (let i = 0; i < 100_000; i++) deep = [deep]
+      const tags: Tags = {}
+      // a value the types forbid, as a JavaScript caller (or a parsed request) may hand over
+      Reflect.set(tags, "team", deep)
+      const error = yield* Effect.flip(
+        identity.createUserForAccount({ accountId: acme, userId: UserId.make("ada"), tags })
+      )
+      assert.strictEqual(error._tag, "InvalidRequestError")
+      assert.include(error.message, "tags")
+      assert.isBelow(error.message.length, 2000, "the value is quoted cut short")
+      assert.lengthOf(yield* store.calls, 0)
+    }).pipe(Effect.provide(IdentityHttpFake.layerClient())))
 
   it("the README's retry pattern is test/ReadmeRetry.test.ts, verbatim", () => {
     const here = path.dirname(fileURLToPath(import.meta.url))

@@ -67,6 +67,28 @@ describe("IdentityServer.handle", () => {
       }
     }).pipe(Effect.provide(IdentityStore.layer())))
 
+  it.effect("a body nested deeper than maxDepth is a 400 saying so; brackets inside strings do not count", () =>
+    Effect.gen(function*() {
+      const depth = IdentityServer.maxDepth
+      const nested = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`
+      const atLimit = yield* post("/org/acme/keys", nested(depth))
+      assert.deepStrictEqual(object(atLimit.body), {
+        message: "The request body must be a JSON object",
+        errorCode: "VALIDATION_ERROR"
+      })
+      const tooDeep = yield* post("/org/acme/keys", nested(depth + 1))
+      assert.strictEqual(tooDeep.status, 400)
+      assert.deepStrictEqual(object(tooDeep.body), {
+        message: `The request body is nested deeper than ${depth} levels`,
+        errorCode: "VALIDATION_ERROR"
+      })
+      const name = `[{"\\${"[".repeat(depth + 1)}`
+      const created = yield* post("/org/acme/keys", JSON.stringify({ clientName: name, defaultRoleId: "admin" }))
+      assert.strictEqual(created.status, 200, created.body)
+      const store = yield* IdentityStore
+      assert.deepStrictEqual((yield* store.keys("acme")).map((k) => k.clientName), [name])
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
   it.effect("unknown paths are 404 and wrong methods 405, with the spec's default Error body", () =>
     Effect.gen(function*() {
       const unknown = yield* get("/org/acme/widgets")

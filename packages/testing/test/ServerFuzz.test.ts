@@ -1,11 +1,12 @@
 /**
  * The server side, fuzzed with generated requests: odd paths, wrong methods, bad and huge
  * bodies, garbage headers. It never crashes or answers 5xx; every 4xx has one of the spec's error
- * bodies; a body over 1 MiB is refused with 413.
+ * bodies; a body over 1 MiB is refused with 413; a body nested 100,000 levels deep is a 400.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityServer, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 
@@ -84,4 +85,55 @@ describe("the server, fuzzed", () => {
         assert.strictEqual(response.status, 413)
       }
     }).pipe(Effect.provide(IdentityStore.layer())))
+})
+
+/** 100,000 nested arrays or objects: about 200 KB (arrays) or 600 KB (objects), under the 1 MiB limit. */
+const levels = 100_000
+const deepArray = `${"[".repeat(levels)}${"]".repeat(levels)}`
+const deepObject = `${"{\"a\":".repeat(levels)}1${"}".repeat(levels)}`
+const BadRequestBody = Schema.Struct({ message: Schema.String, errorCode: Schema.Literal("VALIDATION_ERROR") })
+
+describe("the server, fed deeply nested bodies", () => {
+  const routes = [
+    { method: "POST", url: "/org/acme/keys", body: { clientName: "ci", defaultRoleId: "admin" } },
+    { method: "POST", url: "/org/acme/user", body: { accountId: "acme", userId: "ada", roles: [], tags: {} } },
+    { method: "PUT", url: "/org/acme/user/ada", body: { accountId: "acme", userId: "ada", roles: [], tags: {} } }
+  ] as const
+  const fields = ["clientName", "defaultRoleId", "roles", "tags", "userId"] as const
+
+  it.effect(
+    `a field or a whole body ${levels} levels deep is a 400 with the spec's body, never a 500 or a defect`,
+    () =>
+      Effect.gen(function*() {
+        for (const { body, method, url } of routes) {
+          const bodies = [
+            deepArray,
+            ...fields.flatMap((field) =>
+              [deepArray, deepObject].map((deep) => {
+                // the field's value replaced by the deep JSON text, the other fields kept valid
+                const marker = "\"<deep>\""
+                return JSON.stringify({ ...body, [field]: "<deep>" }).replace(marker, deep)
+              })
+            )
+          ]
+          for (const text of bodies) {
+            const label = `${method} ${url} ${text.slice(0, 40)}…`
+            assert.isBelow(text.length, IdentityServer.maxBodyBytes, label)
+            const exit = yield* Effect.exit(IdentityServer.handle({ method, url, headers: {}, body: text }))
+            assert.isTrue(Exit.isSuccess(exit), `${label}: no defect, got ${String(exit)}`.slice(0, 2000))
+            if (Exit.isFailure(exit)) continue
+            const response = exit.value
+            assert.strictEqual(response.status, 400, `${label}: ${response.body.slice(0, 500)}`)
+            assert.isTrue(
+              Schema.is(BadRequestBody)(JSON.parse(response.body)),
+              `${label}: ${response.body.slice(0, 500)}`
+            )
+            assert.isBelow(response.body.length, 2000, `${label}: the message quotes the value cut short`)
+          }
+        }
+        const store = yield* IdentityStore
+        assert.lengthOf(yield* store.calls, 0, "none reached the store")
+      }).pipe(Effect.provide(IdentityStore.layer())),
+    120_000
+  )
 })
