@@ -6,12 +6,12 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Spawn from "katanemo-testkit/Spawn"
 import * as Http from "node:http"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll } from "vitest"
 import { usage } from "../src/Arguments.js"
-import * as Spawn from "./Spawn.js"
 
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const program = path.join(app, "dist", "main.js")

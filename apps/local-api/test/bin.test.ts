@@ -5,12 +5,12 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll } from "vitest"
-import * as Spawn from "./Spawn.js"
 
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const bin = path.join(app, "dist", "bin.js")
