@@ -366,3 +366,11 @@ describe("IdentityApi.make and layer check options when run, not when called", (
     assert.doesNotThrow(() => IdentityApi.layer(options))
   })
 })
+
+describe("IdentityApiConfig.fromEnvWith answers only what was set", () => {
+  it.effect("options not set and without a default are left out, not undefined", () =>
+    Effect.gen(function*() {
+      const options = yield* IdentityApiConfig.fromEnvWith({ maxRetries: 5, deadline: undefined }).pipe(withEnv({}))
+      assert.deepStrictEqual(Object.keys(options).sort(), ["baseUrl", "maxRetries", "timeout"])
+    }))
+})
