@@ -3,7 +3,9 @@
  * sending, a status the operation does not list, a failed connection, a timeout and a response
  * that does not decode. Like the API's exceptions (re-exported here from `@katanemo/models`),
  * each carries the operation, the HTTP method and the path of the call, and never the token: the
- * client replaces it by `<redacted>` in every string the server sent that an error keeps.
+ * client replaces it by `<redacted>` in every string the server sent that an error keeps, and
+ * cuts each such string to 2 KiB. A token shorter than 8 characters is not scrubbed (it cannot be
+ * told apart from ordinary text; see the repository's SECURITY.md).
  *
  * @since 0.1.0
  */

@@ -222,10 +222,14 @@ export interface Service {
 export const make = (
   options: IdentityApiConfig.Options = {}
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Either.match(IdentityApiConfig.validate(options), {
-    onLeft: Effect.fail,
-    onRight: (options) => Effect.map(HttpClient.HttpClient, (http) => fromEngine(makeEngine(http, options)))
-  })
+  // suspended: options from an untyped caller are checked when the effect runs, so that even a
+  // value no check foresaw fails the effect instead of throwing where `make` or `layer` is called
+  Effect.suspend(() =>
+    Either.match(IdentityApiConfig.validate(options), {
+      onLeft: Effect.fail,
+      onRight: (options) => Effect.map(HttpClient.HttpClient, (http) => fromEngine(makeEngine(http, options)))
+    })
+  )
 
 const fromEngine = (engine: Engine): Service => ({
   createClientKey: (input, options) => engine.call(endpoints.createClientKey, input, options),

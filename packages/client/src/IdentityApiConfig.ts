@@ -10,8 +10,10 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import * as Record from "effect/Record"
 import type * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
+import { isRetryCount, maxMaxRetries, positive, problems, quote, show } from "./internal/options.js"
 
 /**
  * Where the API lives unless told otherwise.
@@ -132,8 +134,6 @@ export const parseDuration = (text: string): Option.Option<Duration.Duration> =>
   return Duration.decodeUnknown(trimmed).pipe(Option.filter(Duration.isFinite))
 }
 
-const positive = (duration: Duration.Duration): boolean => Duration.greaterThan(duration, Duration.zero)
-
 const duration = (name: string): Config.Config<Duration.Duration> =>
   Config.string(name).pipe(
     Config.mapOrFail((text) =>
@@ -151,15 +151,6 @@ const duration = (name: string): Config.Config<Duration.Duration> =>
   )
 
 /**
- * The most retries a client or a call may ask for: with waits of up to 8 s (60 s on
- * `Retry-After`), more would hold a call for hours.
- *
- * @since 0.1.0
- * @category defaults
- */
-export const maxMaxRetries = 100
-
-/**
  * Checks a base URL: it must parse, be `http:` or `https:`, and carry no query or fragment (the
  * operations' paths are appended to it). Answers the URL, or what is wrong with it.
  *
@@ -167,7 +158,10 @@ export const maxMaxRetries = 100
  * @category config
  */
 export const parseBaseUrl = (input: string | URL): Either.Either<URL, string> => {
-  const text = String(input)
+  const text = typeof input === "string" ? input : textOf(input)
+  if (text === undefined) {
+    return Either.left(`Expected an http or https URL such as https://api.katanemo.com, got ${show(input)}`)
+  }
   let url: URL
   try {
     url = new URL(text)
@@ -183,16 +177,19 @@ export const parseBaseUrl = (input: string | URL): Either.Either<URL, string> =>
   return Either.right(url)
 }
 
-/** A value from outside, quoted and cut short for a message. */
-const quote = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)
+/** A `URL` (or, from an untyped caller, anything else) as text; none when it cannot be turned into text. */
+const textOf = (input: unknown): string | undefined => {
+  try {
+    return String(input)
+  } catch {
+    return undefined
+  }
+}
 
 const baseUrl = (name: string): Config.Config<URL> =>
   Config.string(name).pipe(
     Config.mapOrFail((text) => Either.mapLeft(parseBaseUrl(text), (message) => ConfigError.InvalidData([], message)))
   )
-
-/** Whether a number of retries is acceptable: an integer from 0 to {@link maxMaxRetries}. */
-const isRetryCount = (n: number): boolean => Number.isInteger(n) && n >= 0 && n <= maxMaxRetries
 
 const retryCount = (name: string): Config.Config<number> =>
   Config.string(name).pipe(
@@ -228,16 +225,12 @@ export type Overrides = {
   readonly [K in keyof Options]?: Options[K] | Config.Config<Exclude<Options[K], undefined>>
 }
 
-/**
- * Whether an override is a `Config`. No option's own values are `Config`s, so a `Config`
- * given for an option is one of that option's type.
- */
-const isConfigOf = <A>(u: A | Config.Config<A>): u is Config.Config<A> => Config.isConfig(u)
-
+// No option's own values are `Config`s, so a `Config` given for an option is one of that option's type.
 const setting = <A>(
   given: A | Config.Config<A> | undefined,
   fallback: Config.Config<A | undefined>
-): Config.Config<A | undefined> => given === undefined ? fallback : isConfigOf(given) ? given : Config.succeed(given)
+): Config.Config<A | undefined> =>
+  given === undefined ? fallback : Config.isConfig(given) ? given : Config.succeed(given)
 
 const none: Config.Config<undefined> = Config.succeed(undefined)
 
@@ -267,21 +260,10 @@ export const fromEnvWith = (overrides: Overrides): Config.Config<Options> =>
     retrySchedule: setting(overrides.retrySchedule, none),
     maxResponseBytes: setting(overrides.maxResponseBytes, none),
     transformClient: setting(overrides.transformClient, none)
-  }).pipe(Config.map(withoutUndefined))
-
-/** The options without the fields that are `undefined`, so that they print as what was set. */
-const withoutUndefined = (options: Options): Options => {
-  const out: { -readonly [K in keyof Options]?: Options[K] } = {}
-  if (options.baseUrl !== undefined) out.baseUrl = options.baseUrl
-  if (options.token !== undefined) out.token = options.token
-  if (options.timeout !== undefined) out.timeout = options.timeout
-  if (options.maxRetries !== undefined) out.maxRetries = options.maxRetries
-  if (options.deadline !== undefined) out.deadline = options.deadline
-  if (options.retrySchedule !== undefined) out.retrySchedule = options.retrySchedule
-  if (options.maxResponseBytes !== undefined) out.maxResponseBytes = options.maxResponseBytes
-  if (options.transformClient !== undefined) out.transformClient = options.transformClient
-  return out
-}
+  }).pipe(
+    // without the fields that are `undefined`, so that the options print as what was set
+    Config.map((options): Options => Record.filter(options, (value) => value !== undefined))
+  )
 
 /**
  * The client's options from the environment:
@@ -317,32 +299,4 @@ export const validate = (options: Options): Either.Either<Options, ConfigError.C
   return problem === undefined
     ? Either.right(options)
     : Either.left(ConfigError.InvalidData([problem.name], problem.message))
-}
-
-/**
- * What is wrong with the options a client and a call share (`timeout`, `deadline`,
- * `maxRetries`), one entry per bad option.
- *
- * @since 0.1.0
- * @category config
- */
-export const problems = (
-  options: CallOptions
-): ReadonlyArray<{ readonly name: "timeout" | "deadline" | "maxRetries"; readonly message: string }> => {
-  const out: Array<{ readonly name: "timeout" | "deadline" | "maxRetries"; readonly message: string }> = []
-  for (const name of ["timeout", "deadline"] as const) {
-    const value = options[name]
-    if (value === undefined) continue
-    const decoded = Duration.decodeUnknown(value)
-    if (Option.isNone(decoded) || !positive(decoded.value)) {
-      out.push({ name, message: `Expected a positive duration such as "30 seconds", got ${quote(String(value))}` })
-    }
-  }
-  if (options.maxRetries !== undefined && !isRetryCount(options.maxRetries)) {
-    out.push({
-      name: "maxRetries",
-      message: `Expected an integer from 0 to ${maxMaxRetries}, got ${String(options.maxRetries)}`
-    })
-  }
-  return out
 }

@@ -296,3 +296,81 @@ describe("per-call options from an untyped caller", () => {
       }))
   }
 })
+
+describe("option values no check foresaw fail as errors, never throw, and are not shown at length", () => {
+  const hostile: ReadonlyArray<readonly [string, () => unknown]> = [
+    ["a null-prototype object", () => Object.create(null)],
+    ["an object whose toString throws", () => ({
+      toString: () => {
+        throw new Error("toString exploded")
+      }
+    })],
+    ["a 5 MB string", () => "9".repeat(5_000_000) + "x"]
+  ]
+  const names = ["baseUrl", "timeout", "deadline", "maxRetries"] as const
+
+  for (const [what, value] of hostile) {
+    for (const name of names) {
+      it.effect(`layer and make: ${name} as ${what} is a ConfigError naming ${name}`, () =>
+        Effect.gen(function*() {
+          const options = untyped<Options>({ [name]: value() })
+          // suspended, so that a throw where `layer` or `make` is called shows up as a defect
+          const viaLayer = Effect.suspend(() =>
+            Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici)))
+          )
+          const viaMake = Effect.suspend(() => Effect.provide(IdentityApi.make(options), NodeHttpClient.layerUndici))
+          for (const built of [viaLayer, viaMake]) {
+            const exit = yield* Effect.exit(built)
+            if (exit._tag === "Success") return assert.fail("built")
+            const error = Cause.failureOption(exit.cause)
+            if (Option.isNone(error)) return assert.fail(`a defect: ${Cause.pretty(exit.cause)}`)
+            assert.strictEqual(error.value._op, "InvalidData")
+            const message = String(error.value)
+            assert.include(message, name)
+            assert.isBelow(message.length, 1000)
+          }
+        }))
+    }
+
+    for (const name of ["timeout", "deadline", "maxRetries"] as const) {
+      it.scoped(`per call: ${name} as ${what} is an InvalidRequestError naming ${name}`, () =>
+        Effect.gen(function*() {
+          const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, userWire))
+          const exit = yield* Effect.exit(Effect.suspend(() =>
+            identity.getUser(
+              { accountId: AccountId.make("acme"), userId: UserId.make("ada") },
+              untyped<CallOptions>({ [name]: value() })
+            )
+          ))
+          if (exit._tag === "Success") return assert.fail("succeeded")
+          const error = Cause.failureOption(exit.cause)
+          if (Option.isNone(error)) return assert.fail(`a defect: ${Cause.pretty(exit.cause)}`)
+          if (error.value._tag !== "InvalidRequestError") return assert.fail(error.value._tag)
+          assert.match(error.value.issues[0] ?? "", new RegExp(`^${name}: `))
+          assert.isBelow(error.value.message.length, 1000)
+          assert.lengthOf(yield* server.received, 0)
+        }))
+    }
+  }
+})
+
+describe("IdentityApi.make and layer check options when run, not when called", () => {
+  it("options whose fields throw when read do not throw where make or layer is called", () => {
+    const options = untyped<Options>(Object.defineProperty({}, "timeout", {
+      enumerable: true,
+      get: () => {
+        throw new Error("a getter exploded")
+      }
+    }))
+    assert.doesNotThrow(() => IdentityApi.make(options))
+    assert.doesNotThrow(() => IdentityApi.layer(options))
+  })
+})
+
+describe("IdentityApiConfig.fromEnvWith answers only what was set", () => {
+  it.effect("options not set and without a default are left out, not undefined", () =>
+    Effect.gen(function*() {
+      const options = yield* IdentityApiConfig.fromEnvWith({ maxRetries: 5, deadline: undefined }).pipe(withEnv({}))
+      assert.deepStrictEqual(Object.keys(options).sort(), ["baseUrl", "maxRetries", "timeout"])
+    }))
+})

@@ -193,6 +193,29 @@ for (const [name, layer] of layers) {
         ])
       }))
 
+    it.scoped("a 1 MB message, errorCode or error body is scrubbed, then cut to 2 KiB", () =>
+      Effect.gen(function*() {
+        // the token straddles the 2 KiB cut: cutting before scrubbing would leave half of it
+        const huge = `${"m".repeat(2040)}${token}${"z".repeat(1_000_000)}`
+        const answers: ReadonlyArray<(res: Http.ServerResponse) => void> = [
+          (res) => TestServer.json(res, 400, { message: huge, errorCode: huge }),
+          (res) => TestServer.json(res, 418, { code: 7, message: huge })
+        ]
+        const { identity } = yield* client(layer, (_, res, n) => answers[(n - 1) % answers.length]?.(res))
+        const bad = yield* typedFailure(identity.getUser({ accountId, userId }))
+        const odd = yield* typedFailure(identity.getUser({ accountId, userId }))
+        if (bad._tag !== "BadRequestException") return assert.fail(bad._tag)
+        if (odd._tag !== "UnexpectedStatusError" || typeof odd.body === "string") return assert.fail(odd._tag)
+        for (const text of [bad.message, bad.errorCode ?? "", odd.body.message]) {
+          assert.isBelow(text.length, 2100)
+          assert.isTrue(text.startsWith(`${"m".repeat(2040)}<redacte…`), text.slice(2000, 2100))
+        }
+        for (const text of [...shown(bad), ...shown(odd)]) {
+          assert.notInclude(text, token.slice(0, 8))
+          assert.isBelow(text.length, 20_000)
+        }
+      }))
+
     it.scoped("the 404 of an operation that lists it is scrubbed too", () =>
       Effect.gen(function*() {
         const { identity } = yield* client(layer, (request, res) =>

@@ -23,11 +23,11 @@ import {
   defaultMaxResponseBytes,
   defaultMaxRetries,
   defaultTimeout,
-  type Options,
-  problems
+  type Options
 } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
+import { problems } from "./options.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
 import { requestId, type Scrub, scrubber } from "./scrub.js"
 import { version } from "./version.js"

@@ -24,11 +24,19 @@ import { type CommonError, ResponseDecodeError, UnexpectedStatusError } from "..
 import type { RawResponse } from "../RawResponse.js"
 import { keep, requestId, type Scrub } from "./scrub.js"
 
-const truncate = (text: string): string =>
-  text.length > maxErrorText ? `${text.slice(0, maxErrorText)}… (${text.length} characters)` : text
-
-/** Longest stretch of an unexpected body kept in an error. */
+/**
+ * The longest stretch of any text from the server an error keeps (2 KiB): an unexpected body's
+ * excerpt, and an error body's `message`, `errorCode` or `ErrorBody.message`.
+ */
 const maxErrorText = 2048
+
+/** Scrubs a text from the server, then cuts it short: scrubbed first, a cut cannot leave half a token. */
+const shown = (text: string, scrub: Scrub): string => {
+  const scrubbed = scrub(text)
+  return scrubbed.length > maxErrorText
+    ? `${scrubbed.slice(0, maxErrorText)}… (${scrubbed.length} characters)`
+    : scrubbed
+}
 
 type ExceptionClass<E extends ApiException> = new(props: ConstructorParameters<typeof BadRequestException>[0]) => E
 
@@ -36,16 +44,16 @@ const decodeExceptionBody = Schema.decodeEither(Schema.parseJson(ExceptionBody))
 
 /**
  * The API's exception for a listed status, from its body; a body of another shape becomes the
- * message. Every string from the body is scrubbed of the token, decoded (a JSON escape cannot
- * hide it) and before it is cut short (a cut cannot leave half of it).
+ * message. Every string from the body is scrubbed of the token once decoded (a JSON escape cannot
+ * hide it), then cut to 2 KiB (a cut cannot leave half of it).
  */
 const exception = <E extends ApiException>(cls: ExceptionClass<E>, answer: Answer, text: string, scrub: Scrub): E => {
   const decoded = decodeExceptionBody(text)
-  if (Either.isLeft(decoded)) return new cls(text === "" ? answer : { message: truncate(scrub(text)), ...answer })
+  if (Either.isLeft(decoded)) return new cls(text === "" ? answer : { message: shown(text, scrub), ...answer })
   const { errorCode, message } = decoded.right
   return new cls({
-    ...(message === undefined ? {} : { message: scrub(message) }),
-    ...(errorCode === undefined ? {} : { errorCode: scrub(errorCode) }),
+    ...(message === undefined ? {} : { message: shown(message, scrub) }),
+    ...(errorCode === undefined ? {} : { errorCode: shown(errorCode, scrub) }),
     ...answer
   })
 }
@@ -58,8 +66,8 @@ export const unexpectedStatus = (answer: Answer, text: string, scrub: Scrub = ke
   return new UnexpectedStatusError({
     ...answer,
     body: Either.isRight(decoded)
-      ? new ErrorBody({ code: decoded.right.code, message: scrub(decoded.right.message) })
-      : truncate(scrub(text))
+      ? new ErrorBody({ code: decoded.right.code, message: shown(decoded.right.message, scrub) })
+      : shown(text, scrub)
   })
 }
 

@@ -10,7 +10,7 @@
 export type Scrub = (text: string) => string
 
 /** What stands for the secret. */
-export const placeholder = "<redacted>"
+const placeholder = "<redacted>"
 
 /** Scrubs nothing: a client without a token. */
 export const keep: Scrub = (text) => text
