@@ -178,4 +178,31 @@ describe("CORS", () => {
     assert.isFalse(Cors.allowOrigin(["*"])(undefined))
     assert.isFalse(Cors.allowOrigin(undefined)("https://localhost.example.com"))
   })
+
+  /** Origin header values that are not origins: the default predicate runs on each of them. */
+  const garbageOrigins = ["*", " * ", "null", "", "%", "http://", "http://[::1", "localhost:5173", "\\", "*.example"]
+
+  it("isLocalhost is false for * and for anything that is not an origin, and never throws", () => {
+    for (const origin of garbageOrigins) {
+      assert.doesNotThrow(() => Cors.isLocalhost(origin), undefined, undefined, JSON.stringify(origin))
+      assert.isFalse(Cors.isLocalhost(origin), JSON.stringify(origin))
+      assert.isFalse(Cors.allowOrigin(undefined)(origin), JSON.stringify(origin))
+    }
+    assert.isTrue(Cors.isLocalhost("http://localhost:5173"))
+  })
+
+  it.live("a request with Origin: * (or another non-origin) is answered, without an allow-origin header", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      for (const origin of garbageOrigins.filter((o) => o.trim() !== "")) {
+        for (const [method, path] of [["GET", "/healthz"], ["GET", "/org/acme/keys"], ["OPTIONS", "/org/acme/keys"]]) {
+          // without the fix the server never answers: give up after 5 s, saying which request hung
+          const response = yield* Effect.tryPromise(() =>
+            fetch(`${url}${path}`, { method, headers: { origin }, signal: AbortSignal.timeout(5_000) })
+          ).pipe(Effect.orDieWith(() => new Error(`no answer in 5 s to ${method} ${path} with Origin: ${origin}`)))
+          assert.isBelow(response.status, 300, `${method} ${path} with Origin: ${origin}`)
+          assert.isNull(response.headers.get("access-control-allow-origin"), origin)
+        }
+      }
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0 }))))
 })
