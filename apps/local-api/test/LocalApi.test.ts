@@ -76,13 +76,17 @@ describe("the local API's extras", () => {
         const missing = yield* Effect.promise(() =>
           fetch(`${url}/org/acme/${token}`, { headers: { authorization: `Bearer ${token}` } })
         )
-        return [listed.headers.get("x-request-id"), missing.headers.get("x-request-id")]
+        // percent-encoded, and without the token in the header: still blanked, for it is a valid one
+        const encoded = yield* Effect.promise(() => fetch(`${url}/org/acme/tok%5Fsecret%5f0123456789`))
+        return [listed, missing, encoded].map((response) => response.headers.get("x-request-id"))
       }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: [token] })), Effect.provide(capture))
-      assert.lengthOf(lines, 2, lines.join("\n"))
+      assert.lengthOf(lines, 3, lines.join("\n"))
       assert.match(lines[0] ?? "", new RegExp(`^GET /org/acme/keys 200 \\d+ms ${ids[0]}$`))
       assert.match(lines[1] ?? "", new RegExp(`^GET /org/acme/<redacted> 404 \\d+ms ${ids[1]}$`))
+      assert.match(lines[2] ?? "", new RegExp(`^GET /org/acme/<redacted> 404 \\d+ms ${ids[2]}$`))
       for (const line of lines) {
         assert.notInclude(line, "tok_secret", "no token in a log line")
+        assert.notInclude(line, "tok%5Fsecret", "no encoded token in a log line")
         assert.notInclude(line, "\n", "one line")
       }
     }))
