@@ -199,7 +199,12 @@ describe("CORS", () => {
     Effect.gen(function*() {
       const url = yield* LocalApi.url
       for (const origin of garbageOrigins.filter((o) => o.trim() !== "")) {
-        for (const [method, path] of [["GET", "/healthz"], ["GET", "/org/acme/keys"], ["OPTIONS", "/org/acme/keys"]]) {
+        for (
+          const [method, path] of [["GET", "/healthz"], ["GET", "/org/acme/keys"], [
+            "OPTIONS",
+            "/org/acme/keys"
+          ]] as const
+        ) {
           // without the fix the server never answers: give up after 5 s, saying which request hung
           const response = yield* Effect.tryPromise(() =>
             fetch(`${url}${path}`, { method, headers: { origin }, signal: AbortSignal.timeout(5_000) })
