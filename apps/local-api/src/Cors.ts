@@ -34,7 +34,8 @@ const localHosts: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1
 
 /**
  * Whether `origin` is a localhost origin (`http://localhost:*`, `http://127.0.0.1:*`,
- * `http://[::1]:*`, or the same over https): the default.
+ * `http://[::1]:*`, or the same over https): the default. False for `*` and for anything that is
+ * not an origin; it never throws (it runs on every request's `Origin` header).
  *
  * @since 0.1.0
  */
@@ -42,6 +43,8 @@ export const isLocalhost = (origin: string): boolean =>
   Option.match(parseOrigin(origin), {
     onNone: () => false,
     onSome: (parsed) => {
+      // `*` is a pattern, not an origin: `new URL("*")` would throw
+      if (!URL.canParse(parsed)) return false
       const url = new URL(parsed)
       return localHosts.has(url.hostname) && (url.protocol === "http:" || url.protocol === "https:")
     }

@@ -2,7 +2,8 @@
  * One log line per request: `GET /org/acme/keys 200 3ms req_0123456789abcdef`, that is the method,
  * the path (never the query string), the status, the time taken and the request id (`-` when the
  * answer has none). Nothing from the request's headers is logged, and any bearer token the request
- * carried or the server accepts is blanked out should it appear in the path.
+ * carried or the server accepts (of {@link minSecretLength} characters or more) is blanked out
+ * should it appear in the path, as written or percent-encoded.
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerError from "@effect/platform/HttpServerError"
@@ -27,8 +28,33 @@ const printable = (text: string): string =>
     }
   )
 
-/** The shortest secret blanked out of a log line: shorter ones would blank ordinary path segments. */
-const minSecretLength = 4
+/**
+ * The shortest secret blanked out of a log line: shorter ones would blank ordinary path segments.
+ * The same rule as the client's scrubber (`minimumLength` in `packages/client/src/internal/scrub.ts`),
+ * so that a token is hidden from both or from neither.
+ *
+ * @since 0.1.0
+ */
+export const minSecretLength = 8
+
+/** Hex digits matching either case: `%5f` and `%5F` are the same byte. */
+const anyCaseHex = (byte: number): string =>
+  byte.toString(16).toUpperCase().padStart(2, "0").replace(/[A-F]/g, (d) => `[${d}${d.toLowerCase()}]`)
+
+/**
+ * A pattern for `secret` in a raw URL path: each character as written or percent-encoded (its
+ * UTF-8 bytes, hex in either case), so `tok%5Flocal` is found as well as `tok_local`. Matching the
+ * encoded forms, rather than decoding the path, cannot fail on a bad escape such as `%E0%A4%A`.
+ */
+const secretPattern = (secret: string): RegExp =>
+  new RegExp(
+    Array.from(secret, (c) => {
+      const literal = c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")
+      const encoded = Array.from(new TextEncoder().encode(c), (byte) => `%${anyCaseHex(byte)}`).join("")
+      return `(?:${literal}|${encoded})`
+    }).join(""),
+    "g"
+  )
 
 const bearerOf = (authorization: string | undefined): string | undefined => {
   const match = authorization === undefined ? null : /^\s*bearer\s+(\S+)/i.exec(authorization)
@@ -50,11 +76,8 @@ export const line = (entry: {
   readonly detail?: string | undefined
   readonly secrets: ReadonlyArray<string>
 }): string => {
-  const redact = (text: string) =>
-    entry.secrets.reduce(
-      (redacted, secret) => secret.length >= minSecretLength ? redacted.split(secret).join("<redacted>") : redacted,
-      text
-    )
+  const patterns = entry.secrets.filter((secret) => secret.length >= minSecretLength).map(secretPattern)
+  const redact = (text: string) => patterns.reduce((redacted, pattern) => redacted.replace(pattern, "<redacted>"), text)
   const cut = (text: string, length: number) => text.length > length ? `${text.slice(0, length)}...` : text
   const path = cut(redact(entry.url.split(/[?#]/, 1)[0] ?? ""), maxPathLength)
   const requestId = entry.requestId === undefined || entry.requestId === "" ? "-" : cut(entry.requestId, 100)

@@ -1,7 +1,8 @@
 /**
  * Reading a seed file for `--seed`: whatever the file holds (not JSON, the wrong shape, deeply
  * nested, huge), the result is a seed or a `SeedFileError` whose message names the file and each
- * bad entry, never a defect.
+ * bad entry, never a defect. The file-level checks (size, a regular file, a byte order mark, JSON)
+ * are here; everything about the seed itself is `decodeSeed`'s, from `@katanemo/testing`.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import { decodeSeed, type Seed } from "@katanemo/testing"
@@ -24,65 +25,29 @@ export class SeedFileError extends Schema.TaggedError<SeedFileError>()("SeedFile
 export const maxBytes = 64 * 1024 * 1024
 
 /**
- * The deepest nesting a seed may have. A valid seed is 7 levels deep (`accounts[0].users[0].tags.team[0]`);
- * the schema checks recurse, so a hostile file of 100,000 nested arrays is refused before them.
+ * At most this many issues are listed: `decodeSeed` names every bad entry (a seed of 300,000 bad
+ * users would print 300,000 lines) and cuts each line at 500 characters, but a terminal needs fewer.
  *
  * @since 0.1.0
  */
-export const maxDepth = 32
+export const maxIssues = 50
 
-interface Visit {
-  readonly value: unknown
-  readonly depth: number
-  /** How the value is reached from its parent (`[0]`, `.users`), and the parent's visit. */
-  readonly step: string
-  readonly parent: Visit | undefined
-}
-
-const pathOf = (visit: Visit): string => {
-  const steps: Array<string> = []
-  for (let at: Visit | undefined = visit; at !== undefined; at = at.parent) steps.push(at.step)
-  return steps.reverse().join("").replace(/^\./, "")
-}
-
-/** Where `json` is nested deeper than {@link maxDepth}, walking it without recursion. */
-const tooDeep = (json: unknown): string | undefined => {
-  const stack: Array<Visit> = [{ value: json, depth: 0, step: "", parent: undefined }]
-  for (let visit = stack.pop(); visit !== undefined; visit = stack.pop()) {
-    const { depth, value } = visit
-    if (typeof value !== "object" || value === null) continue
-    if (depth >= maxDepth) return depth === 0 ? "the top level" : pathOf(visit)
-    if (Array.isArray(value)) {
-      value.forEach((item: unknown, i) => stack.push({ value: item, depth: depth + 1, step: `[${i}]`, parent: visit }))
-    } else {
-      for (const [key, item] of Object.entries(value)) {
-        const step = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
-        stack.push({ value: item, depth: depth + 1, step, parent: visit })
-      }
-    }
-  }
-  return undefined
-}
-
-/** At most this many issues are listed, each cut to `maxIssueLength` characters. */
-const maxIssues = 50
-const maxIssueLength = 300
+/** Control characters shown escaped (`\x1b`): a key in a seed cannot split a line or colour a terminal. */
+const escapeControls = (text: string): string =>
+  text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
 
 /**
- * A validation message made fit for a terminal: at most 50 lines, each at most 300 characters
- * (an issue quotes the bad value, which may be megabytes long), control characters shown escaped.
+ * The issues of a `SeedError` made fit for a terminal: `invalid seed:` and one indented line per
+ * issue, at most {@link maxIssues} of them, control characters shown escaped.
  *
  * @since 0.1.0
  */
-export const describe = (message: string): string => {
-  const lines = message.split("\n").map((line) => {
-    const plain = line.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
-    return plain.length > maxIssueLength ? `${plain.slice(0, maxIssueLength)}...` : plain
-  })
-  return lines.length > maxIssues + 1
-    ? [...lines.slice(0, maxIssues + 1), `  ... and ${lines.length - maxIssues - 1} more`].join("\n")
-    : lines.join("\n")
-}
+export const describe = (issues: ReadonlyArray<string>): string =>
+  [
+    "invalid seed:",
+    ...issues.slice(0, maxIssues).map((issue) => `  ${escapeControls(issue)}`),
+    ...(issues.length > maxIssues ? [`  … and ${issues.length - maxIssues} more`] : [])
+  ].join("\n")
 
 /**
  * Reads and checks the seed file `file`.
@@ -109,22 +74,15 @@ export const read = (file: string): Effect.Effect<Seed, SeedFileError, FileSyste
       try: (): unknown => JSON.parse(text.startsWith("\uFEFF") ? text.slice(1) : text),
       catch: (error) =>
         new SeedFileError({
-          message: `the seed file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`
+          message: escapeControls(
+            `the seed file ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`
+          )
         })
     })
-    const deep = tooDeep(json)
-    if (deep !== undefined) {
-      return yield* new SeedFileError({
-        message: describe(`${file}: invalid seed: nested deeper than ${maxDepth} levels at ${deep}`)
-      })
-    }
-    return yield* decodeSeed(json).pipe(
-      // whatever else the checks may trip over stays a SeedFileError, not a crash
-      Effect.catchAllDefect((defect) =>
-        Effect.fail({
-          message: `cannot check the seed: ${defect instanceof Error ? defect.message : String(defect)}`
-        })
-      ),
-      Effect.mapError((error) => new SeedFileError({ message: describe(`${file}: ${error.message}`) }))
+    // the schema, the rules and hostile shapes (deep nesting, huge strings) are decodeSeed's to
+    // check: it fails with a SeedError for input of any shape, never a defect
+    return yield* Effect.mapError(
+      decodeSeed(json),
+      (error) => new SeedFileError({ message: `${file}: ${describe(error.issues)}` })
     )
   })

@@ -113,8 +113,9 @@ const command = Command.make(
         if (typeof error === "string") return usageError(error)
         switch (error._tag) {
           case "SeedFileError":
+            return fail(error.message, 2)
           case "SeedError":
-            return fail(SeedFile.describe(error.message), 2)
+            return fail(SeedFile.describe(error.issues), 2)
           case "ServeError":
             return fail(`cannot listen on ${host}:${port}: ${String(error.cause)}`, 1)
         }

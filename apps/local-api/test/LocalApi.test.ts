@@ -76,13 +76,17 @@ describe("the local API's extras", () => {
         const missing = yield* Effect.promise(() =>
           fetch(`${url}/org/acme/${token}`, { headers: { authorization: `Bearer ${token}` } })
         )
-        return [listed.headers.get("x-request-id"), missing.headers.get("x-request-id")]
+        // percent-encoded, and without the token in the header: still blanked, for it is a valid one
+        const encoded = yield* Effect.promise(() => fetch(`${url}/org/acme/tok%5Fsecret%5f0123456789`))
+        return [listed, missing, encoded].map((response) => response.headers.get("x-request-id"))
       }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: [token] })), Effect.provide(capture))
-      assert.lengthOf(lines, 2, lines.join("\n"))
+      assert.lengthOf(lines, 3, lines.join("\n"))
       assert.match(lines[0] ?? "", new RegExp(`^GET /org/acme/keys 200 \\d+ms ${ids[0]}$`))
       assert.match(lines[1] ?? "", new RegExp(`^GET /org/acme/<redacted> 404 \\d+ms ${ids[1]}$`))
+      assert.match(lines[2] ?? "", new RegExp(`^GET /org/acme/<redacted> 404 \\d+ms ${ids[2]}$`))
       for (const line of lines) {
         assert.notInclude(line, "tok_secret", "no token in a log line")
+        assert.notInclude(line, "tok%5Fsecret", "no encoded token in a log line")
         assert.notInclude(line, "\n", "one line")
       }
     }))
@@ -178,4 +182,36 @@ describe("CORS", () => {
     assert.isFalse(Cors.allowOrigin(["*"])(undefined))
     assert.isFalse(Cors.allowOrigin(undefined)("https://localhost.example.com"))
   })
+
+  /** Origin header values that are not origins: the default predicate runs on each of them. */
+  const garbageOrigins = ["*", " * ", "null", "", "%", "http://", "http://[::1", "localhost:5173", "\\", "*.example"]
+
+  it("isLocalhost is false for * and for anything that is not an origin, and never throws", () => {
+    for (const origin of garbageOrigins) {
+      assert.doesNotThrow(() => Cors.isLocalhost(origin), undefined, undefined, JSON.stringify(origin))
+      assert.isFalse(Cors.isLocalhost(origin), JSON.stringify(origin))
+      assert.isFalse(Cors.allowOrigin(undefined)(origin), JSON.stringify(origin))
+    }
+    assert.isTrue(Cors.isLocalhost("http://localhost:5173"))
+  })
+
+  it.live("a request with Origin: * (or another non-origin) is answered, without an allow-origin header", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      for (const origin of garbageOrigins.filter((o) => o.trim() !== "")) {
+        for (
+          const [method, path] of [["GET", "/healthz"], ["GET", "/org/acme/keys"], [
+            "OPTIONS",
+            "/org/acme/keys"
+          ]] as const
+        ) {
+          // without the fix the server never answers: give up after 5 s, saying which request hung
+          const response = yield* Effect.tryPromise(() =>
+            fetch(`${url}${path}`, { method, headers: { origin }, signal: AbortSignal.timeout(5_000) })
+          ).pipe(Effect.orDieWith(() => new Error(`no answer in 5 s to ${method} ${path} with Origin: ${origin}`)))
+          assert.isBelow(response.status, 300, `${method} ${path} with Origin: ${origin}`)
+          assert.isNull(response.headers.get("access-control-allow-origin"), origin)
+        }
+      }
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0 }))))
 })

@@ -79,6 +79,10 @@ export interface Options {
    * test is stuck waiting for it (default `true`). The clock moves only when nothing else has
    * happened for a while (no request, no new sleep, no change of time), so a test that moves
    * it with `TestClock.adjust` stays in control. Without a `TestClock` this does nothing.
+   *
+   * Warning: "nothing else has happened" is judged by event-loop turns, so a test that waits on
+   * real I/O (a file, a socket, a child process) while a call is in flight may see the clock move
+   * under it. Pass `advanceTestClock: false` in such a test, and move the clock yourself.
    */
   readonly advanceTestClock?: boolean | undefined
 }
@@ -146,6 +150,10 @@ export interface ClientOptions extends StoreOptions, Options {
  * sockets. A drop-in for `IdentityApiMemory.layer(options)` when a test needs the live client's
  * behaviour. A bad seed fails the layer with a {@link SeedError}, and a bad client option (a
  * `baseUrl` that is not an http(s) URL, say) with a `ConfigError` naming it.
+ *
+ * Warning: with `advanceTestClock` on (the default), a test that waits on real I/O (a file, a
+ * socket, a child process) while a call is in flight may see the `TestClock` move, as though the
+ * call had been waiting for time. Pass `advanceTestClock: false` in such a test.
  *
  * @example
  * ```ts

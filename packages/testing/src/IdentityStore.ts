@@ -26,7 +26,6 @@ import {
 } from "@katanemo/models"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -135,7 +134,7 @@ export type Seed = typeof Seed.Encoded
  * @since 0.1.0
  * @category seed
  */
-export class SeedError extends Data.TaggedError("SeedError")<{ readonly issues: ReadonlyArray<string> }> {
+export class SeedError extends Schema.TaggedError<SeedError>()("SeedError", { issues: Schema.Array(Schema.String) }) {
   override get message(): string {
     return `invalid seed:\n${this.issues.map((issue) => `  ${issue}`).join("\n")}`
   }

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, NotFoundException } from "@katanemo/client"
 import { AccountId, ConflictException, Issues, KeyId, UserId } from "@katanemo/models"
-import { decodeSeed, IdentityApiMemory, IdentityStore, Seed } from "@katanemo/testing"
+import { decodeSeed, IdentityApiMemory, IdentityStore, Seed, SeedError } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -177,6 +177,16 @@ describe("seeding", () => {
       assert.strictEqual(error._tag, "SeedError")
       assert.deepStrictEqual(error.issues, ["accounts[1].accountId: duplicate account \"a\""])
     }))
+
+  it("SeedError is a Schema.TaggedError: it encodes and decodes, and keeps its message", () => {
+    const error = new SeedError({ issues: ["accounts[0].accountId: duplicate account \"a\""] })
+    const encoded = Schema.encodeSync(SeedError)(error)
+    assert.deepStrictEqual(encoded, { _tag: "SeedError", issues: ["accounts[0].accountId: duplicate account \"a\""] })
+    const decoded = Schema.decodeUnknownSync(SeedError)(encoded)
+    assert.instanceOf(decoded, SeedError)
+    assert.strictEqual(decoded.message, "invalid seed:\n  accounts[0].accountId: duplicate account \"a\"")
+    assert.throws(() => Schema.decodeUnknownSync(SeedError)({ _tag: "SeedError", issues: [1] }))
+  })
 
   it.effect("every problem of a seed shows in one go: the schema's and the rules' together", () =>
     Effect.gen(function*() {

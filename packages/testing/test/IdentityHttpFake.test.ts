@@ -13,6 +13,7 @@ import * as TestClock from "effect/TestClock"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { turn } from "../src/internal/clockDriver.js"
 
 const acme = AccountId.make("acme")
 
@@ -144,7 +145,7 @@ describe("IdentityHttpFake under the live client", () => {
       yield* store.injectFault({ fail: new TooManyRequestsException({}), retryAfter: "3 seconds" })
       const fiber = yield* Effect.fork(identity.getClientKeyList({ accountId: acme }))
       // many more turns of the event loop than the fake lets pass before it moves the clock
-      for (let i = 0; i < 100; i++) yield* eventLoopTurn
+      for (let i = 0; i < 100; i++) yield* turn
       assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
       assert.strictEqual(yield* Clock.currentTimeMillis, 0)
       yield* TestClock.adjust("3 seconds")
@@ -202,10 +203,4 @@ describe("IdentityHttpFake under the live client", () => {
     const pattern = fs.readFileSync(path.join(here, "ReadmeRetry.test.ts"), "utf8")
     assert.include(readme, "```ts\n" + pattern + "```\n")
   })
-})
-
-/** One real turn of the event loop (a timer of 0 ms): not a sleep, and not on the TestClock. */
-const eventLoopTurn = Effect.async<void>((resume) => {
-  const timer = setTimeout(() => resume(Effect.void), 0)
-  return Effect.sync(() => clearTimeout(timer))
 })

@@ -18,8 +18,11 @@ import type * as TestClock from "effect/TestClock"
  */
 export const quietTurns = 16
 
-/** One turn of the event loop: every microtask and every earlier timer has run after it. */
-const turn: Effect.Effect<void> = Effect.async<void>((resume) => {
+/**
+ * One turn of the event loop (a real timer of 0 ms, not a sleep on the `TestClock`): every
+ * microtask and every earlier timer has run after it. Tests use it too.
+ */
+export const turn: Effect.Effect<void> = Effect.async<void>((resume) => {
   const timer = setTimeout(() => resume(Effect.void), 0)
   return Effect.sync(() => clearTimeout(timer))
 })
