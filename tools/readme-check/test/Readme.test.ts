@@ -40,8 +40,12 @@ describe("TypeScript blocks", () => {
   const typescript = all.filter((block) => block.lang === "ts")
   // One compiler run for all blocks: diagnostics are mapped back to each block's README line.
   const diagnostics = new Map<string, Array<string>>()
+  // a suite without tests fails: READMECHECK_ONLY may name a page without ts blocks
+  if (typescript.length === 0) it.skip("(no ts blocks on the pages checked)", () => {})
 
   beforeAll(() => {
+    // tsc fails on a project without inputs (READMECHECK_ONLY on a page without ts blocks)
+    if (typescript.length === 0) return
     fs.rmSync(work, { recursive: true, force: true })
     fs.mkdirSync(work, { recursive: true })
     for (const block of typescript) fs.writeFileSync(path.join(work, `${moduleName(block)}.ts`), `${block.code}\n`)
