@@ -169,7 +169,8 @@ const watch = (child: ChildProcess, pid: number): Running => {
     output += chunk
     stderr += chunk
   })
-  // "close", not "exit": all output has arrived by then
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  // "close", not "exit", for the outcome: all output has arrived by then
   const closed = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
     child.once("close", (code, signal) => resolve({ code, signal }))
   )
@@ -210,7 +211,7 @@ const watch = (child: ChildProcess, pid: number): Running => {
     output: () => output,
     stdout: () => stdout,
     stderr: () => stderr,
-    exit: Effect.promise(() => closed.then(({ code }) => code)),
+    exit: Effect.promise(() => exited),
     ended: Effect.promise(() => closed.then(({ code, signal }) => code ?? signal ?? "unknown")),
     waitFor
   }
@@ -221,8 +222,15 @@ const hasExited = (running: Running) => running.child.exitCode !== null || runni
 const stopOne = (running: Running) =>
   Effect.gen(function*() {
     if (!hasExited(running)) running.child.kill("SIGKILL")
-    yield* running.exit.pipe(Effect.timeout("10 seconds"), Effect.ignore)
+    yield* awaitExit(running)
   })
+
+/**
+ * Waits at most 10 s for the process to exit. Finalizers run uninterruptibly, and a timeout only
+ * ends a wait it can interrupt: hence `interruptible`.
+ */
+const awaitExit = (running: Running) =>
+  Effect.interruptible(running.exit).pipe(Effect.timeout("10 seconds"), Effect.ignore)
 
 /** Sends `signal` to the process group `pid`; false when the group is gone. */
 const signalGroup = (pid: number, signal: NodeJS.Signals): boolean => {
@@ -238,7 +246,7 @@ const signalGroup = (pid: number, signal: NodeJS.Signals): boolean => {
 const stopGroup = (running: Running) =>
   Effect.gen(function*() {
     if (!signalGroup(running.pid, "SIGTERM")) return
-    yield* running.exit.pipe(Effect.timeout("10 seconds"), Effect.ignore)
+    yield* awaitExit(running)
     signalGroup(running.pid, "SIGKILL")
-    yield* running.exit.pipe(Effect.timeout("10 seconds"), Effect.ignore)
+    yield* awaitExit(running)
   })
