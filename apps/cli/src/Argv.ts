@@ -84,9 +84,6 @@ export const parse = (args: ReadonlyArray<string>): Either.Either<Invocation, st
         break
       }
       case "--base-url": {
-        if (!isHttpUrl(value)) {
-          return Either.left(`--base-url expects an http(s) URL such as http://127.0.0.1:4010, got ${quote(value)}`)
-        }
         baseUrl = Option.some(value)
         break
       }
@@ -102,16 +99,6 @@ export const parse = (args: ReadonlyArray<string>): Either.Either<Invocation, st
     }
   }
   return Either.right({ globals: { json, token, baseUrl, logLevel }, help, version, rest })
-}
-
-/** Whether `text` is an absolute http or https URL. */
-export const isHttpUrl = (text: string): boolean => {
-  try {
-    const url = new URL(text)
-    return url.protocol === "http:" || url.protocol === "https:"
-  } catch {
-    return false
-  }
 }
 
 /** `text` quoted for a message, cut short when long. */

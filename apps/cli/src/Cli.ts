@@ -91,41 +91,41 @@ const tags = (description: string) =>
 // the client
 // ---------------------------------------------------------------------------------------------
 
-const envBaseUrl = Config.option(Config.string("KATANEMO_BASE_URL"))
-
 /**
  * Runs `f` with a live client built from the global options and the environment (its timeout
- * and retries), and turns each typed failure into a `CliError`.
+ * and retries), and turns each typed failure into a `CliError`. A flag given overrides its
+ * variable, which is then not read at all (a bad `KATANEMO_BASE_URL` does not matter with
+ * `--base-url`); the client checks the values (a `ConfigError` naming the option or the
+ * variable), and its refusal is a usage error.
  */
 const withClient = <A>(
   f: (identity: Service) => Effect.Effect<A, AddressedError>
 ): Effect.Effect<A, Failure.CliError, Argv.GlobalOptions> =>
   Effect.gen(function*() {
     const globals = yield* Argv.GlobalOptions
-    const invalidEnvironment = (error: unknown) => Failure.usage(`invalid environment: ${String(error)}`)
-    const env = yield* Effect.mapError(IdentityApiConfig.fromEnv, invalidEnvironment)
-    const fromEnv = yield* Effect.mapError(envBaseUrl, invalidEnvironment)
-    if (Option.isNone(globals.baseUrl) && Option.isSome(fromEnv) && !Argv.isHttpUrl(fromEnv.value)) {
-      return yield* Effect.fail(
-        Failure.usage(`invalid environment: KATANEMO_BASE_URL expects an http(s) URL, got ${Argv.quote(fromEnv.value)}`)
-      )
-    }
-    const baseUrl = Option.getOrElse(
-      Option.orElse(globals.baseUrl, () => fromEnv),
-      () => IdentityApiConfig.defaultBaseUrl
+    const options = yield* Effect.mapError(
+      IdentityApiConfig.fromEnvWith({
+        ...(Option.isSome(globals.baseUrl) ? { baseUrl: globals.baseUrl.value } : {}),
+        ...(Option.isSome(globals.token) ? { token: globals.token.value } : {})
+      }),
+      (error) => Failure.usage(`invalid environment: ${String(error)}`)
     )
-    const token = Option.getOrElse(globals.token, () => env.token)
+    const token = options.token
     if (token !== undefined && !/^[\x21-\x7e]+$/.test(Redacted.value(token))) {
       const source = Option.isSome(globals.token) ? "--token" : "KATANEMO_API_TOKEN"
       return yield* Effect.fail(
         Failure.usage(`${source} is not a valid API token: a token is visible ASCII characters only (not shown here)`)
       )
     }
-    // should the client ever refuse its options where it is built, that is a usage error too
+    // the values given as flags are checked here, by the client: its ConfigError names the option
     const identity = yield* Effect.mapError(
-      IdentityApi.make({ ...env, baseUrl, token }),
-      (error) => Failure.usage(`invalid configuration: ${String(error)}`)
+      IdentityApi.make(options),
+      (error) =>
+        Failure.usage(`invalid ${Option.isSome(globals.baseUrl) ? "--base-url" : "configuration"}: ${String(error)}`)
     )
+    // shown as given: the flag's text, or the variable's URL without the trailing slash URL adds
+    const given = options.baseUrl ?? IdentityApiConfig.defaultBaseUrl
+    const baseUrl = typeof given === "string" ? given : given.href.replace(/\/$/, "")
     return yield* Effect.mapError(f(identity), (error) => Failure.describe(error, baseUrl))
   }).pipe(Effect.provide(NodeHttpClient.layerUndici))
 

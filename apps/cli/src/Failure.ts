@@ -72,26 +72,6 @@ const said = (
   fallback: string
 ) => (message === undefined || message === "" ? fallback : message)
 
-/** The HTTP status each API exception stands for, when the error does not carry it. */
-const statusOf = (tag: AddressedError["_tag"]): number | undefined => {
-  switch (tag) {
-    case "BadRequestException":
-      return 400
-    case "UnauthorizedException":
-      return 401
-    case "NotFoundException":
-      return 404
-    case "ConflictException":
-      return 409
-    case "TooManyRequestsException":
-      return 429
-    case "InternalServerErrorException":
-      return 500
-    default:
-      return undefined
-  }
-}
-
 const messageOf = (error: AddressedError, baseUrl: string): { readonly message: string; readonly code: number } => {
   const where = `${error.method} ${error.path}`
   switch (error._tag) {
@@ -152,7 +132,7 @@ const messageOf = (error: AddressedError, baseUrl: string): { readonly message: 
 /** The failure for a failed call: its message, exit code, and what is known of the call. */
 export const describe = (error: AddressedError, baseUrl: string): CliError => {
   const { code, message } = messageOf(error, baseUrl)
-  const status = ("status" in error ? error.status : undefined) ?? statusOf(error._tag)
+  const status = "status" in error ? error.status : undefined
   const requestId = "requestId" in error ? error.requestId : undefined
   return new CliError({
     tag: error._tag,

@@ -3,56 +3,29 @@
  * build` first). Each child is waited for with a generous bound and killed in a finalizer.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { spawn } from "node:child_process"
+import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
 
 const app = fileURLToPath(new URL("..", import.meta.url))
 const launcher = fileURLToPath(new URL("../bin/katanemo.js", import.meta.url))
-const built = new URL("../dist/bin.js", import.meta.url)
+const built = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 
-interface Finished {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs `node bin/katanemo.js <args>` to its end (at most 60 s); the child is killed on the way out. */
+/** Runs `node bin/katanemo.js <args>` to its end (at most the readiness bound); the child is killed on the way out. */
 const katanemo = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   Effect.gen(function*() {
     if (!fs.existsSync(built)) {
       return yield* Effect.dieMessage("apps/cli/dist/bin.js is missing: run `pnpm --filter katanemo-cli build` first")
     }
-    const output = { stdout: "", stderr: "" }
-    const child = yield* Effect.acquireRelease(
-      Effect.sync(() =>
-        spawn(process.execPath, [launcher, ...args], {
-          cwd: app,
-          env: { PATH: process.env.PATH ?? "", ...env },
-          stdio: ["ignore", "pipe", "pipe"]
-        })
-      ),
-      (child) => Effect.sync(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"))
-    )
-    child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString("utf8")))
-    child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString("utf8")))
-    const code = yield* Effect.async<number | null>((resume) => {
-      child.on("close", (code) => resume(Effect.succeed(code)))
-    }).pipe(
-      Effect.timeoutFail({
-        duration: Duration.seconds(60),
-        onTimeout: () =>
-          new Error(
-            `katanemo ${
-              args.join(" ")
-            } did not exit within 60 s\nstdout so far: ${output.stdout}\nstderr so far: ${output.stderr}`
-          )
-      }),
-      Effect.orDie
-    )
-    return { code, ...output } satisfies Finished
+    // only PATH, and no NO_COLOR: the CLI itself must not colour output that is not a terminal
+    const running = yield* Spawn.node(launcher, args, {
+      cwd: app,
+      inherit: false,
+      env: { PATH: process.env.PATH, NO_COLOR: undefined, ...env }
+    })
+    const { code, stderr, stdout } = yield* Spawn.toExit(running, `katanemo ${args.join(" ")}`)
+    return { code, stdout, stderr }
   }).pipe(Effect.scoped)
 
 describe("bin/katanemo.js, the installed executable", () => {
@@ -80,8 +53,9 @@ describe("bin/katanemo.js, the installed executable", () => {
             exitCode: 2
           }
         })
+        const port = yield* Spawn.freePort
         const network = yield* katanemo(
-          ["keys", "list", "-a", "acme", "--json", "--base-url", "http://127.0.0.1:9"],
+          ["keys", "list", "-a", "acme", "--json", "--base-url", `http://127.0.0.1:${port}`],
           { KATANEMO_MAX_RETRIES: "0" }
         )
         assert.strictEqual(network.code, 3, network.stderr)

@@ -2,6 +2,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
+import * as LocalApi from "katanemo-local-api/LocalApi"
+import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
 import { katanemo, katanemoWith, withApi } from "./katanemo.js"
 
@@ -178,13 +180,54 @@ describe("usage and network errors", () => {
 
   it.live("an unreachable API is a network error, exit code 3", () =>
     Effect.gen(function*() {
-      const outcome = yield* katanemo("keys", "list", "-a", "acme", "--base-url", "http://127.0.0.1:9")
+      const port = yield* Spawn.freePort
+      const outcome = yield* katanemoWith(
+        { env: { KATANEMO_MAX_RETRIES: "0" } },
+        "keys",
+        "list",
+        "-a",
+        "acme",
+        "--base-url",
+        `http://127.0.0.1:${port}`
+      )
       assert.strictEqual(outcome.code, 3)
       assert.match(
         outcome.stderr,
-        /^katanemo: cannot reach the Katanemo API at http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/
+        new RegExp(`^katanemo: cannot reach the Katanemo API at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`)
       )
     }).pipe(withApi()))
+
+  it.live("--base-url overrides a bad KATANEMO_BASE_URL, which is then not read", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      const outcome = yield* katanemoWith(
+        { env: { KATANEMO_BASE_URL: "garbage" } },
+        "keys",
+        "list",
+        "-a",
+        "acme",
+        "--json",
+        "--base-url",
+        url
+      )
+      assert.strictEqual(outcome.code, 0, outcome.stderr)
+      assert.deepStrictEqual(JSON.parse(outcome.stdout), [])
+      const without = yield* katanemoWith({ env: { KATANEMO_BASE_URL: "garbage" } }, "keys", "list", "-a", "acme")
+      assert.strictEqual(without.code, 2)
+      assert.match(without.stderr, /^katanemo: invalid environment: .*KATANEMO_BASE_URL.*"garbage"/)
+    }).pipe(withApi()))
+
+  for (const bad of ["garbage", "ftp://127.0.0.1", "http://127.0.0.1/?q=1"]) {
+    it.live(`--base-url ${bad} is a usage error naming --base-url and the client's option, exit code 2`, () =>
+      Effect.gen(function*() {
+        const outcome = yield* katanemo("keys", "list", "-a", "acme", "--json", "--base-url", bad)
+        assert.strictEqual(outcome.code, 2)
+        assert.strictEqual(outcome.stdout, "")
+        const { message, ...rest } = errorObject(outcome.stderr)
+        assert.deepStrictEqual(rest, { tag: "UsageError", exitCode: 2 })
+        assert.match(String(message), /^invalid --base-url: .*baseUrl.*Expected/)
+      }).pipe(withApi()))
+  }
 
   for (const args of [["--help"], ["keys", "--help"], ["users", "invite", "--help"]]) {
     it.live(`katanemo ${args.join(" ")} prints help, exit code 0`, () =>
@@ -236,6 +279,7 @@ describe("stdout is for results, stderr for failures and logs", () => {
         message: "keys list: missing option --account; see 'katanemo keys list --help'",
         exitCode: 2
       })
+      const port = yield* Spawn.freePort
       const network = yield* katanemoWith(
         { env: { KATANEMO_MAX_RETRIES: "0" } },
         "--json",
@@ -244,7 +288,7 @@ describe("stdout is for results, stderr for failures and logs", () => {
         "-a",
         "acme",
         "--base-url",
-        "http://127.0.0.1:9"
+        `http://127.0.0.1:${port}`
       )
       assert.strictEqual(network.code, 3)
       assert.strictEqual(network.stdout, "")
@@ -253,7 +297,8 @@ describe("stdout is for results, stderr for failures and logs", () => {
 
   it.live("--log-level debug logs retries on stderr, never on stdout; with --json as JSON lines", () =>
     Effect.gen(function*() {
-      const args = ["keys", "list", "-a", "acme", "--base-url", "http://127.0.0.1:9"] as const
+      const port = yield* Spawn.freePort
+      const args = ["keys", "list", "-a", "acme", "--base-url", `http://127.0.0.1:${port}`] as const
       const setup = { env: { KATANEMO_MAX_RETRIES: "1" } }
       const text = yield* katanemoWith(setup, "--log-level", "debug", ...args)
       assert.strictEqual(text.code, 3)
@@ -267,7 +312,11 @@ describe("stdout is for results, stderr for failures and logs", () => {
       assert.strictEqual(json.stdout, "")
       const objects = json.stderr.split("\n").map((line): unknown => JSON.parse(line))
       assert.deepInclude(objects[0], { message: "retrying Katanemo API call", logLevel: "DEBUG" })
-      assert.deepInclude(objects.at(-1), { error: errorObject(json.stderr.split("\n").at(-1) ?? "") })
+      const last = objects.at(-1)
+      assert.deepStrictEqual(Object.keys(last ?? {}), ["error"], json.stderr)
+      const { message, ...error } = errorObject(json.stderr.split("\n").at(-1) ?? "")
+      assert.deepStrictEqual(error, { tag: "TransportError", exitCode: 3, operation: "getClientKeyList" })
+      assert.match(String(message), new RegExp(`^cannot reach the Katanemo API at http://127\\.0\\.0\\.1:${port}: `))
     }).pipe(withApi()))
 })
 
@@ -359,17 +408,18 @@ describe("global options before or after the command", () => {
 
   it.live("--base-url before the command", () =>
     Effect.gen(function*() {
+      const port = yield* Spawn.freePort
       const outcome = yield* katanemoWith(
         { env: { KATANEMO_MAX_RETRIES: "0" } },
         "--base-url",
-        "http://127.0.0.1:9",
+        `http://127.0.0.1:${port}`,
         "keys",
         "list",
         "-a",
         "acme"
       )
       assert.strictEqual(outcome.code, 3)
-      assert.include(outcome.stderr, "http://127.0.0.1:9")
+      assert.include(outcome.stderr, `http://127.0.0.1:${port}`)
     }).pipe(withApi()))
 })
 

@@ -1,6 +1,7 @@
 /** The sample failures in README.md are what the CLI really prints. */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
 import { katanemo, katanemoWith, withApi } from "./katanemo.js"
 
@@ -8,6 +9,9 @@ const readme = fs.readFileSync(new URL("../README.md", import.meta.url), "utf8")
 
 /** Every sample failure line in the README: `katanemo: …` lines and `{"error": …}` objects. */
 const samples = readme.split("\n").filter((line) => line.startsWith("katanemo: ") || line.startsWith("{\"error\":"))
+
+/** The API address the README's unreachable sample shows. */
+const unreachable = "http://127.0.0.1:9"
 
 /** The command line that prints each sample; each runs after a key named ci-bot was created. */
 const commands: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
@@ -24,7 +28,7 @@ const commands: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
     "katanemo: unauthorized: Missing bearer token. Set KATANEMO_API_TOKEN (or pass --token) to a valid API token."
   ],
   [
-    ["keys", "list", "-a", "acme", "--base-url", "http://127.0.0.1:9"],
+    ["keys", "list", "-a", "acme", "--base-url", unreachable],
     "katanemo: cannot reach the Katanemo API at http://127.0.0.1:9: connect ECONNREFUSED 127.0.0.1:9. Check "
     + "KATANEMO_BASE_URL (or --base-url)."
   ],
@@ -59,11 +63,16 @@ describe("README.md", () => {
     it.live(`katanemo ${args.join(" ")} prints the README's line`, () =>
       Effect.gen(function*() {
         yield* katanemo("keys", "create", "-a", "acme", "--name", "ci-bot", "--role", "admin", "--token", "tok_local")
-        const outcome = yield* katanemoWith({ env: { KATANEMO_MAX_RETRIES: "0" } }, ...args)
+        // The README shows port 9 (discard), where nothing listens on a user's machine; the test
+        // cannot assume that here, so it asks a port that was bound and closed, and shows it as 9.
+        const port = yield* Spawn.freePort
+        const given = args.map((arg) => arg === unreachable ? `http://127.0.0.1:${port}` : arg)
+        const outcome = yield* katanemoWith({ env: { KATANEMO_MAX_RETRIES: "0" } }, ...given)
         assert.notStrictEqual(outcome.code, 0)
         assert.strictEqual(outcome.stdout, "")
         // the request id differs on each call: the README shows it as req_…
-        assert.strictEqual(outcome.rawStderr.replace(/"requestId":"req_[0-9a-f]+"/, "\"requestId\":\"req_…\""), line)
+        const shown = outcome.rawStderr.replaceAll(`127.0.0.1:${port}`, "127.0.0.1:9")
+        assert.strictEqual(shown.replace(/"requestId":"req_[0-9a-f]+"/, "\"requestId\":\"req_…\""), line)
       }).pipe(withApi({ validTokens: ["tok_local"] })))
   }
 })
