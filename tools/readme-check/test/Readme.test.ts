@@ -7,12 +7,14 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Spawn from "katanemo-testkit/Spawn"
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { promisify } from "node:util"
 import { type Block, blocks, markdownFiles, root, substitutePort, withoutSetUp } from "./Markdown.js"
 
 const here = path.resolve(root, "tools", "readme-check")
+const execFileAsync = promisify(execFile)
 const work = path.join(here, ".blocks")
 const pinnedPnpm = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { packageManager: string })
   .packageManager.replace(/^pnpm@/, "")
@@ -43,7 +45,9 @@ describe("TypeScript blocks", () => {
   // a suite without tests fails: READMECHECK_ONLY may name a page without ts blocks
   if (typescript.length === 0) it.skip("(no ts blocks on the pages checked)", () => {})
 
-  beforeAll(() => {
+  // Asynchronous: a vitest worker blocked for a minute (tsc on a loaded machine) misses its
+  // runner's replies and fails the run with Timeout calling "onTaskUpdate".
+  beforeAll(async () => {
     // tsc fails on a project without inputs (READMECHECK_ONLY on a page without ts blocks)
     if (typescript.length === 0) return
     fs.rmSync(work, { recursive: true, force: true })
@@ -69,9 +73,8 @@ describe("TypeScript blocks", () => {
       })
     )
     try {
-      execFileSync(path.join(root, "node_modules", ".bin", "tsc"), ["-p", work, "--pretty", "false"], {
-        cwd: here,
-        encoding: "utf8"
+      await execFileAsync(path.join(root, "node_modules", ".bin", "tsc"), ["-p", work, "--pretty", "false"], {
+        cwd: here
       })
     } catch (error) {
       const stdout = (error as { stdout?: unknown }).stdout
@@ -97,12 +100,12 @@ describe("TypeScript blocks", () => {
     })
     const output = block.output
     if (output !== undefined) {
-      it(`${where(block)} prints what the page shows`, () => {
-        const printed = execFileSync(process.execPath, [path.join(work, "out", `${moduleName(block)}.js`)], {
-          cwd: here,
-          encoding: "utf8",
-          env: readerEnv()
-        })
+      it(`${where(block)} prints what the page shows`, async () => {
+        const { stdout: printed } = await execFileAsync(
+          process.execPath,
+          [path.join(work, "out", `${moduleName(block)}.js`)],
+          { cwd: here, env: readerEnv() }
+        )
         assert.strictEqual(printed.trimEnd(), output.trimEnd(), `${where(block)} printed something else`)
       })
     }
