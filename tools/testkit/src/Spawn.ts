@@ -14,14 +14,22 @@ import * as net from "node:net"
 /** Every process a test started: `afterAll` checks that none is left running. */
 export const started: Array<number> = []
 
-/** Whether the process `pid` still exists. */
+/**
+ * Whether the process `pid` still runs. A zombie (ended, not yet reaped: an orphan waits for
+ * the init process to reap it, which in a container may be late or never) does not run.
+ */
 export const isRunning = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     // EPERM: it exists but belongs to someone else (a reused pid), which is not ours to worry about
     return error instanceof Error && "code" in error && error.code === "EPERM"
+  }
+  try {
+    // Linux: the state follows the command name in parentheses; Z is a zombie
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"))
+  } catch {
+    return true // no /proc: kill(pid, 0) answered, so it exists
   }
 }
 

@@ -1,6 +1,7 @@
 /** The process helper itself: a scope's end leaves nothing running that it started. */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import * as os from "node:os"
 import { isRunning, spawnScoped } from "../src/Spawn.js"
 
@@ -20,6 +21,13 @@ describe("spawnScoped", () => {
         return { shell: running.pid, child }
       }))
       assert.isFalse(isRunning(shell), "the shell is stopped")
+      // The scope waits for the shell's exit; the child got the same SIGTERM but ends on its own
+      // time. Real process timing: poll, bounded wide for a loaded machine.
+      yield* Effect.sync(() => isRunning(child)).pipe(
+        Effect.repeat({ while: (running) => running, schedule: Schedule.spaced("50 millis") }),
+        Effect.timeout("20 seconds"),
+        Effect.ignore
+      )
       assert.isFalse(isRunning(child), "the child the shell started is stopped too")
     }))
 
