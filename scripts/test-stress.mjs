@@ -1,11 +1,13 @@
 // `pnpm test:stress`: the README's test command on a machine made busy on purpose. Two CPU-bound
 // processes compete for the cores while `pnpm test` runs with turbo's cache bypassed, so lint,
 // type-check, build, tests and the pack check all really run under the load. Afterwards no process
-// whose command line holds this checkout's path may still be running.
+// of this checkout may still be running: none whose command line holds its path, and none started
+// in it (by its working directory).
 //
 //   pnpm test:stress            one run
 //   pnpm test:stress 3          three runs, one after the other
-import { execFileSync, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -13,16 +15,39 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const runs = Number(process.argv[2] ?? "1")
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`usage: pnpm test:stress [runs], not ${process.argv[2]}`)
 
-/** The processes of this checkout still running, other than this script and its parents. */
-const leftovers = () => {
-  let out = ""
-  try {
-    out = execFileSync("pgrep", ["-af", root], { encoding: "utf8" })
-  } catch {
-    return [] // pgrep exits 1 when nothing matches
+/** This process and its ancestors (the pnpm and the shell that started it, which run in the checkout). */
+const ancestors = () => {
+  const chain = new Set()
+  for (let pid = process.pid; pid > 1 && !chain.has(pid);) {
+    chain.add(pid)
+    // /proc/<pid>/stat: "pid (command) state ppid ..."; the command may hold spaces and parentheses
+    pid = Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1])
   }
-  const mine = new Set([process.pid, process.ppid].map(String))
-  return out.trim().split("\n").filter((line) => line !== "" && !mine.has(line.split(" ")[0]))
+  return chain
+}
+
+/**
+ * The processes of this checkout still running, other than this script and its ancestors: those
+ * whose command line holds the checkout's path (`pgrep -f`), and those started in it with a
+ * relative command line (`node dist/bin.js` under pnpm), found by their working directory.
+ */
+const leftovers = () => {
+  const mine = ancestors()
+  const found = []
+  for (const entry of fs.readdirSync("/proc")) {
+    const pid = Number(entry)
+    if (!Number.isInteger(pid) || mine.has(pid)) continue
+    try {
+      const command = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim()
+      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`)
+      if (command !== "" && (command.includes(root) || cwd === root || cwd.startsWith(`${root}/`))) {
+        found.push(`${pid} (in ${cwd}): ${command}`)
+      }
+    } catch {
+      // gone in the meantime, or not ours to read
+    }
+  }
+  return found
 }
 
 const hog = () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" })

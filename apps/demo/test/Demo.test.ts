@@ -18,7 +18,14 @@ describe("the demo", () => {
           log: (...parts) => Effect.sync(() => void lines.push(parts.map(String).join(" "))),
           error: (...parts) => Effect.sync(() => void lines.push(parts.map(String).join(" ")))
         }
-        yield* demo.pipe(Effect.withConsole(capture), Logger.withMinimumLogLevel(LogLevel.Warning))
+        const logged: Array<string> = []
+        const logger = Logger.make(({ logLevel, message }) => void logged.push(`${logLevel.label} ${String(message)}`))
+        yield* demo.pipe(
+          Effect.withConsole(capture),
+          Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+          Logger.withMinimumLogLevel(LogLevel.Warning)
+        )
+        assert.deepStrictEqual(logged, [], "no log line interrupts the story (the API's 500s are injected)")
         const output = lines.join("\n")
         for (
           const expected of [
