@@ -18,9 +18,9 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
 import * as Http from "node:http"
-import { accountId, keyId, userId } from "./fixtures.js"
+import { accountId, keyId, recordingSpans, userId } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 const token = "tok_ECHOED_secret_4f2a"
@@ -71,17 +71,8 @@ const full = (value: unknown) =>
  * (a failure's cause), a log line's message, cause and annotations.
  */
 const recordingSpansAndLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.tracerWith((base) => {
-    const spans: Array<Tracer.Span> = []
+  Effect.suspend(() => {
     const logs: Array<string> = []
-    const tracer = Tracer.make({
-      span: (...args) => {
-        const span = base.span(...args)
-        spans.push(span)
-        return span
-      },
-      context: (f, fiber) => base.context(f, fiber)
-    })
     const logger = Logger.make(({ annotations, cause, logLevel, message }) => {
       logs.push(full({ logLevel, message, cause, annotations }))
     })
@@ -97,11 +88,10 @@ const recordingSpansAndLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
           ? "ok"
           : Cause.pretty(span.status.exit.cause, { renderErrorCause: true })
       })
-    return effect.pipe(
-      Effect.withTracer(tracer),
+    return recordingSpans(effect).pipe(
       Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
       Logger.withMinimumLogLevel(LogLevel.All),
-      Effect.map(() => ({ spans: spans.map(render), logs }))
+      Effect.map((spans) => ({ spans: spans.map(render), logs }))
     )
   })
 

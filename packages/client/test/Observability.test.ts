@@ -6,26 +6,11 @@ import * as Inspectable from "effect/Inspectable"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
-import * as Tracer from "effect/Tracer"
-import { accountId, elapseRetryWait, longTimeout, setup, userId, userWire } from "./fixtures.js"
+import type * as Tracer from "effect/Tracer"
+import { accountId, elapseRetryWait, longTimeout, recordingSpans, setup, userId, userWire } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 const token = "tok_SECRET_never_printed"
-
-/** Runs `effect` with a tracer that records every span it starts (on top of the default tracer). */
-const recordingSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.tracerWith((base) => {
-    const spans: Array<Tracer.Span> = []
-    const tracer = Tracer.make({
-      span: (...args) => {
-        const span = base.span(...args)
-        spans.push(span)
-        return span
-      },
-      context: (f, fiber) => base.context(f, fiber)
-    })
-    return Effect.map(Effect.withTracer(effect, tracer), () => spans)
-  })
 
 const attributes = (span: Tracer.Span | undefined) => Object.fromEntries(span?.attributes ?? [])
 
