@@ -16,7 +16,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
-import { IdentityStore, type Rejection } from "./IdentityStore.js"
+import { type Drop, IdentityStore, type Rejection } from "./IdentityStore.js"
 import { statusOf } from "./internal/exceptions.js"
 import { nestsDeeperThan } from "./internal/nesting.js"
 import { endpoints, type InputOf, operations, type OutputOf } from "./internal/operations.js"
@@ -45,6 +45,11 @@ export interface Response {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /**
+   * Set when an injected fault drops the answer: a transport resets the connection or never
+   * answers. One that cannot (no socket) sends the response as it is (a 500 saying so).
+   */
+  readonly drop?: Drop | undefined
 }
 
 /**
@@ -111,15 +116,25 @@ export const wireBody = (exception: ApiException): string => {
  * @since 0.1.0
  * @category encoding
  */
-export const rejection = ({ exception, retryAfter }: Rejection): Effect.Effect<Response> =>
-  replyText(
-    statusOf(exception),
-    wireBody(exception),
-    Option.match(retryAfter, {
-      onNone: () => ({}),
-      onSome: (wait) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(wait)))) })
-    })
+export const rejection = ({ drop, exception, retryAfter }: Rejection): Effect.Effect<Response> =>
+  Effect.map(
+    replyText(
+      statusOf(exception),
+      wireBody(exception),
+      Option.match(retryAfter, {
+        onNone: () => ({}),
+        onSome: (wait) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(wait)))) })
+      })
+    ),
+    (response) => (drop === undefined ? response : { ...response, drop })
   )
+
+/** The socket under a Node request, when the platform's request has one. */
+const socketOf = (source: unknown): Option.Option<{ readonly destroy: () => void }> => {
+  const socket: unknown = typeof source === "object" && source !== null ? Reflect.get(source, "socket") : undefined
+  const destroy: unknown = typeof socket === "object" && socket !== null ? Reflect.get(socket, "destroy") : undefined
+  return typeof destroy === "function" ? Option.some({ destroy: () => Reflect.apply(destroy, socket, []) }) : Option.none()
+}
 
 /**
  * The answer to one operation's outcome: 200 with the encoded model, or the rejection.
@@ -268,7 +283,9 @@ export const handle = (request: Request): Effect.Effect<Response, never, Identit
 
 /**
  * The server as an `@effect/platform` HTTP app: serve it with any `HttpServer` (the local API
- * uses Node's). Bodies over {@link maxBodyBytes} are refused with 413 without being read.
+ * uses Node's). Bodies over {@link maxBodyBytes} are refused with 413 without being read. An
+ * injected `noAnswer` fault holds the request until the client closes it; a `reset` one destroys
+ * the socket (on Node; elsewhere the 500 is sent).
  *
  * @since 0.1.0
  * @category handlers
@@ -288,6 +305,16 @@ export const httpApp: Effect.Effect<
       ? yield* errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
       : yield* badRequest("The request body could not be read (or exceeds the limit)")
     : yield* handle({ method: request.method, url: request.url, headers: request.headers, body: body.value })
+  // an injected fault after the store acted: no answer, until the client gives up and closes the
+  // connection (which interrupts this fiber), or a reset connection where there is a socket
+  if (response.drop === "noAnswer") return yield* Effect.never
+  if (response.drop === "reset") {
+    const socket = socketOf(request.source)
+    if (Option.isSome(socket)) {
+      socket.value.destroy()
+      return yield* Effect.never
+    }
+  }
   return HttpServerResponse.text(response.body, {
     status: response.status,
     headers: response.headers,
