@@ -1,10 +1,13 @@
 /**
  * `pnpm soak`: the full load run, 100,000 operations at 200 in flight through the live client
- * against the local API, with 10% injected 429 and 500 faults, then 100,000 reads with the store
- * constant to watch memory. Prints the figures; exits 1 if any
- * operation failed unexpectedly or the store lost or duplicated anything.
+ * against the local API, with 10% of calls meeting an injected fault (429 or 500 before the store
+ * acts; 500, a reset connection or no answer after it), then 100,000 reads with the store
+ * constant and no faults, to watch the heap. Prints a progress line every 5 seconds, then the
+ * figures, and exits 1 if `Load.problems` finds any: an unexpected failure, anything lost,
+ * extra or duplicated, a kind of fault that never fired, a failure in the steady phase, or the
+ * heap growing by more than 10% over it (after a GC: `pnpm soak` runs node with --expose-gc).
  *
- *   SOAK_OPERATIONS=100000 SOAK_CONCURRENCY=200 pnpm soak
+ *   SOAK_OPERATIONS=100000 SOAK_CONCURRENCY=200 SOAK_STEADY_OPERATIONS=100000 pnpm soak
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { IdentityApi } from "@katanemo/client"
@@ -19,20 +22,37 @@ import * as LocalApi from "./LocalApi.js"
 
 const operations = Number(process.env["SOAK_OPERATIONS"] ?? 100_000)
 const concurrency = Number(process.env["SOAK_CONCURRENCY"] ?? 200)
+const steadyOperations = Number(process.env["SOAK_STEADY_OPERATIONS"] ?? 100_000)
 
 const client = Layer.unwrapEffect(Effect.map(LocalApi.url, (baseUrl) =>
   IdentityApi.layer({
     baseUrl,
+    // a "no answer" fault costs one timeout: short enough that they do not dominate the run
+    timeout: "10 seconds",
     retrySchedule: Schedule.exponential("5 millis").pipe(Schedule.intersect(Schedule.recurs(5)))
   })))
 
 Effect.gen(function*() {
-  yield* Console.log(`soak: ${operations} operations, ${concurrency} in flight, 10% injected 429/500 faults`)
-  const report = yield* Load.run({ operations, concurrency, faultProbability: 0.1, steadyOperations: 100_000 })
+  yield* Console.log(
+    `soak: ${operations} operations, ${concurrency} in flight, 10% injected faults (${
+      Load.allFaultKinds.join(", ")
+    }), then ${steadyOperations} reads with no faults`
+  )
+  const report = yield* Load.run({
+    operations,
+    concurrency,
+    faultProbability: 0.1,
+    steadyOperations,
+    onProgress: (progress) => Console.log(`  ${Load.formatProgress(progress)}`)
+  })
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+  const growth = (before: number, after: number) =>
+    `${after >= before ? "+" : ""}${(100 * (after / before - 1)).toFixed(1)}%`
   yield* Console.log([
     `  ${report.succeeded} succeeded, failed by tag: ${JSON.stringify(report.failed)}`,
-    `  unexpected failures: ${report.unexpected.length}; lost: ${report.lost.length}; extra or duplicated: ${report.extra.length}`,
+    `  faults fired by kind: ${JSON.stringify(report.faultsFired)}`,
+    `  unexpected failures: ${report.unexpected.length}; lost: ${report.lost.length}; extra: ${report.extra.length}; duplicated: ${report.duplicated.length}`,
+    `  creates of unknown outcome (500, reset, timeout): ${report.ambiguous.creates}, of which the store holds ${report.ambiguous.held}`,
     `  ${(report.elapsedMs / 1000).toFixed(1)} s, ${
       ((report.operations / report.elapsedMs) * 1000).toFixed(0)
     } operations/s`,
@@ -40,13 +60,22 @@ Effect.gen(function*() {
       mib(report.rssBytes.after)
     } (the store grows by every key and user created)`,
     ...(report.steady === undefined ? [] : [
-      `  then ${report.steady.operations} reads with the store constant: RSS ${mib(report.steady.rssBytes.before)} -> `
-      + `${mib(report.steady.rssBytes.after)}, heap ${mib(report.steady.heapUsedBytes.before)} -> ${
-        mib(report.steady.heapUsedBytes.after)
+      `  steady phase: ${report.steady.operations} reads with the store constant, ${report.steady.failureCount} failed; `
+      + `heap${report.steady.gc ? " after GC" : " (no GC available)"} ${mib(report.steady.heapUsedBytes.before)} -> `
+      + `${mib(report.steady.heapUsedBytes.after)} (${
+        growth(report.steady.heapUsedBytes.before, report.steady.heapUsedBytes.after)
+      }, at most +${Load.maxSteadyHeapGrowth * 100}%), RSS ${mib(report.steady.rssBytes.before)} -> ${
+        mib(report.steady.rssBytes.after)
       }`
     ])
   ].join("\n"))
-  if (report.unexpected.length + report.lost.length + report.extra.length > 0) process.exitCode = 1
+  const problems = Load.problems(report)
+  if (problems.length > 0) {
+    yield* Console.error(["soak FAILED:", ...problems.map((problem) => `  ${problem}`)].join("\n"))
+    process.exitCode = 1
+  } else {
+    yield* Console.log("soak passed")
+  }
 }).pipe(
   Effect.provide(
     client.pipe(Layer.provideMerge(LocalApi.layer({ port: 0 })), Layer.provide(NodeHttpClient.layerUndici))

@@ -133,7 +133,9 @@ export const rejection = ({ drop, exception, retryAfter }: Rejection): Effect.Ef
 const socketOf = (source: unknown): Option.Option<{ readonly destroy: () => void }> => {
   const socket: unknown = typeof source === "object" && source !== null ? Reflect.get(source, "socket") : undefined
   const destroy: unknown = typeof socket === "object" && socket !== null ? Reflect.get(socket, "destroy") : undefined
-  return typeof destroy === "function" ? Option.some({ destroy: () => Reflect.apply(destroy, socket, []) }) : Option.none()
+  return typeof destroy === "function"
+    ? Option.some({ destroy: () => Reflect.apply(destroy, socket, []) })
+    : Option.none()
 }
 
 /**

@@ -31,7 +31,9 @@ describe("injected faults", () => {
       const identity = yield* IdentityApi
       const store = yield* IdentityStore
       yield* store.injectFault({ operation: "createClientKey", fail: boom })
-      const error = yield* Effect.flip(identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" }))
+      const error = yield* Effect.flip(
+        identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
+      )
       assert.strictEqual(error._tag, "InternalServerErrorException")
       assert.deepStrictEqual(yield* store.keys("acme"), [], "nothing was created")
     }).pipe(Effect.provide(IdentityApiMemory.layer())))
@@ -41,7 +43,9 @@ describe("injected faults", () => {
       const identity = yield* IdentityApi
       const store = yield* IdentityStore
       yield* store.injectFault({ operation: "createClientKey", when: "after", fail: boom })
-      const error = yield* Effect.flip(identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" }))
+      const error = yield* Effect.flip(
+        identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
+      )
       assert.strictEqual(error._tag, "InternalServerErrorException")
       assert.deepStrictEqual((yield* store.keys("acme")).map((k) => k.clientName), ["a"], "the key was created")
 
@@ -116,7 +120,9 @@ describe("injected faults under the live client (IdentityHttpFake)", () => {
       const identity = yield* IdentityApi
       const store = yield* IdentityStore
       yield* store.injectFault({ operation: "createClientKey", when: "after", fail: boom })
-      const error = yield* Effect.flip(identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" }))
+      const error = yield* Effect.flip(
+        identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
+      )
       assert.strictEqual(error._tag, "InternalServerErrorException", "the 500, not a 409 from a second attempt")
       assert.strictEqual((yield* store.keys("acme")).length, 1)
       assert.strictEqual((yield* store.calls).length, 1, "one attempt")
@@ -127,22 +133,30 @@ describe("injected faults under the live client (IdentityHttpFake)", () => {
       const identity = yield* IdentityApi
       const store = yield* IdentityStore
       yield* store.injectFault({ operation: "createClientKey", when: "after", drop: "reset" })
-      const error = yield* Effect.flip(identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" }))
+      const error = yield* Effect.flip(
+        identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
+      )
       assert.deepInclude(error, { _tag: "TransportError", reason: "Transport" })
       assert.strictEqual((yield* store.keys("acme")).length, 1, "the store acted")
       assert.deepStrictEqual(yield* store.firedFaults, { "after reset": 1 })
     }).pipe(Effect.provide(IdentityHttpFake.layerClient())), 10_000)
 
-  it.effect("no answer after the write: a POST ends with the client's TimeoutError, the key is held", () =>
-    Effect.gen(function*() {
-      const identity = yield* IdentityApi
-      const store = yield* IdentityStore
-      yield* store.injectFault({ operation: "createClientKey", when: "after", drop: "noAnswer" })
-      const error = yield* Effect.flip(identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" }))
-      assert.deepInclude(error, { _tag: "TimeoutError", scope: "attempt", timeoutMillis: 5000 })
-      assert.strictEqual(yield* Clock.currentTimeMillis, 5000)
-      assert.strictEqual((yield* store.keys("acme")).length, 1, "the store acted")
-    }).pipe(Effect.provide(IdentityHttpFake.layerClient({ client: { timeout: "5 seconds" } }))), 10_000)
+  it.effect(
+    "no answer after the write: a POST ends with the client's TimeoutError, the key is held",
+    () =>
+      Effect.gen(function*() {
+        const identity = yield* IdentityApi
+        const store = yield* IdentityStore
+        yield* store.injectFault({ operation: "createClientKey", when: "after", drop: "noAnswer" })
+        const error = yield* Effect.flip(
+          identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
+        )
+        assert.deepInclude(error, { _tag: "TimeoutError", scope: "attempt", timeoutMillis: 5000 })
+        assert.strictEqual(yield* Clock.currentTimeMillis, 5000)
+        assert.strictEqual((yield* store.keys("acme")).length, 1, "the store acted")
+      }).pipe(Effect.provide(IdentityHttpFake.layerClient({ client: { timeout: "5 seconds" } }))),
+    10_000
+  )
 
   it.effect("a GET that meets a reset or no answer is retried, and succeeds", () =>
     Effect.gen(function*() {
