@@ -161,7 +161,7 @@ export const problems = (report: LoadReport): ReadonlyArray<string> => {
     if ((report.faultsFired[faultLabel(faultKinds[kind])] ?? 0) === 0) out.push(`no "${kind}" fault fired`)
     const tag = seenAs[kind]
     if (tag !== undefined && (report.failed[tag] ?? 0) === 0) {
-      out.push(`"${kind}" faults fired, yet no operation failed with ${tag}`)
+      out.push(`no operation failed with ${tag}, as a create that meets a "${kind}" fault does`)
     }
   }
   if (report.faultKinds.some((kind) => kind.startsWith("after")) && report.ambiguous.held === 0) {
