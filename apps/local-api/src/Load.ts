@@ -96,10 +96,11 @@ export interface LoadReport {
    */
   readonly duplicated: ReadonlyArray<string>
   /**
-   * Creates whose outcome the caller could not know (a 500, a reset connection, a timeout):
-   * the store may hold each at most once. `held` of them it does.
+   * Creates whose outcome the caller could not know, by the error it got (a 500, a reset
+   * connection's `TransportError`, a `TimeoutError`): the store may hold each at most once.
+   * `held` of them it does.
    */
-  readonly ambiguous: { readonly creates: number; readonly held: number }
+  readonly ambiguous: Readonly<Record<string, { readonly creates: number; readonly held: number }>>
   /** The kinds of fault the run injected. */
   readonly faultKinds: ReadonlyArray<FaultKind>
   /** The faults the store fired, by kind (`IdentityStore.firedFaults`). */
@@ -135,7 +136,7 @@ const ambiguousFailures = new Set(["InternalServerErrorException", "TransportErr
 type CreateOutcome =
   | { readonly _tag: "Created"; readonly id: string }
   | { readonly _tag: "Refused" } // 429 after the retries: the store cannot have acted
-  | { readonly _tag: "Ambiguous" }
+  | { readonly _tag: "Ambiguous"; readonly error: string }
   | { readonly _tag: "Conflict" }
 
 const share = (part: number, whole: number) => `${(100 * part / Math.max(1, whole)).toFixed(1)}%`
@@ -164,8 +165,13 @@ export const problems = (report: LoadReport): ReadonlyArray<string> => {
       out.push(`no operation failed with ${tag}, as a create that meets a "${kind}" fault does`)
     }
   }
-  if (report.faultKinds.some((kind) => kind.startsWith("after")) && report.ambiguous.held === 0) {
-    out.push("no create that failed after the write is in the store: after-write faults did not act")
+  for (const kind of report.faultKinds) {
+    // a create that failed with a 500 or a reset is held only if an after-write fault let it act
+    // (a timeout can also be the machine's, so it proves less, but one must be held too)
+    const tag = seenAs[kind]
+    if (kind.startsWith("after") && tag !== undefined && (report.ambiguous[tag]?.held ?? 0) === 0) {
+      out.push(`no create that failed with ${tag} is in the store: "${kind}" faults did not let the store act`)
+    }
   }
   const steady = report.steady
   if (steady !== undefined) {
@@ -205,7 +211,7 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
         : tag === "TooManyRequestsException"
         ? { _tag: "Refused" }
         : ambiguousFailures.has(tag)
-        ? { _tag: "Ambiguous" }
+        ? { _tag: "Ambiguous", error: tag }
         : undefined
 
     const operation = (i: number): Effect.Effect<void> => {
@@ -294,7 +300,12 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
     const extra: Array<string> = []
     const duplicated: Array<string> = []
     const seen = new Set<string>()
-    let ambiguousHeld = 0
+    const ambiguous: Record<string, { creates: number; held: number }> = {}
+    const tally = (error: string, field: "creates" | "held") => {
+      const entry = ambiguous[error] ?? { creates: 0, held: 0 }
+      entry[field]++
+      ambiguous[error] = entry
+    }
     const check = (name: string, id: string | undefined) => {
       const outcome = creates.get(name)
       if (seen.has(name)) duplicated.push(`${name} (held twice)`)
@@ -303,19 +314,18 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
       else if (outcome._tag === "Refused") extra.push(`${name} (its create was refused with 429)`)
       else if (outcome._tag === "Created" && id !== undefined && id !== outcome.id) {
         extra.push(`${name} (held as ${id}, created as ${outcome.id})`)
-      } else if (outcome._tag === "Ambiguous") ambiguousHeld++
+      } else if (outcome._tag === "Ambiguous") tally(outcome.error, "held")
     }
     for (const { accountId, keys, users } of yield* store.snapshot) {
       for (const key of keys) check(`${accountId}/${key.clientName ?? ""}`, key.clientKeyId ?? "")
       for (const user of users) check(`${accountId}/${user.userId ?? ""}`, undefined)
     }
-    let ambiguousCreates = 0
     for (const [name, outcome] of creates) {
       if (outcome._tag === "Created" && !seen.has(name)) lost.push(name)
       if (outcome._tag === "Conflict") {
         duplicated.push(`${name} (its create was answered 409 Conflict: the request reached the server twice)`)
       }
-      if (outcome._tag === "Ambiguous") ambiguousCreates++
+      if (outcome._tag === "Ambiguous") tally(outcome.error, "creates")
     }
 
     const steadyOperations = options.steadyOperations ?? 0
@@ -380,7 +390,7 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
       lost,
       extra,
       duplicated,
-      ambiguous: { creates: ambiguousCreates, held: ambiguousHeld },
+      ambiguous,
       faultKinds: kinds,
       faultsFired,
       elapsedMs,

@@ -52,7 +52,11 @@ Effect.gen(function*() {
     `  ${report.succeeded} succeeded, failed by tag: ${JSON.stringify(report.failed)}`,
     `  faults fired by kind: ${JSON.stringify(report.faultsFired)}`,
     `  unexpected failures: ${report.unexpected.length}; lost: ${report.lost.length}; extra: ${report.extra.length}; duplicated: ${report.duplicated.length}`,
-    `  creates of unknown outcome (500, reset, timeout): ${report.ambiguous.creates}, of which the store holds ${report.ambiguous.held}`,
+    `  creates of unknown outcome, by error: ${
+      Object.entries(report.ambiguous).map(([error, { creates, held }]) => `${error} ${creates} (${held} held)`).join(
+        ", "
+      )
+    }`,
     `  ${(report.elapsedMs / 1000).toFixed(1)} s, ${
       ((report.operations / report.elapsedMs) * 1000).toFixed(0)
     } operations/s`,
