@@ -136,7 +136,8 @@ describe("injected faults under the live client (IdentityHttpFake)", () => {
       const error = yield* Effect.flip(
         identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
       )
-      assert.deepInclude(error, { _tag: "TransportError", reason: "Transport" })
+      assert.strictEqual(error._tag, "TransportError", "the connection was reset, with no answer")
+      assert.strictEqual(error._tag === "TransportError" ? error.reason : "", "Transport")
       assert.strictEqual((yield* store.keys("acme")).length, 1, "the store acted")
       assert.deepStrictEqual(yield* store.firedFaults, { "after reset": 1 })
     }).pipe(Effect.provide(IdentityHttpFake.layerClient())), 10_000)
@@ -151,7 +152,8 @@ describe("injected faults under the live client (IdentityHttpFake)", () => {
         const error = yield* Effect.flip(
           identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
         )
-        assert.deepInclude(error, { _tag: "TimeoutError", scope: "attempt", timeoutMillis: 5000 })
+        assert.strictEqual(error._tag, "TimeoutError", "no answer came")
+        assert.strictEqual(error._tag === "TimeoutError" ? error.timeoutMillis : 0, 5000)
         assert.strictEqual(yield* Clock.currentTimeMillis, 5000)
         assert.strictEqual((yield* store.keys("acme")).length, 1, "the store acted")
       }).pipe(Effect.provide(IdentityHttpFake.layerClient({ client: { timeout: "5 seconds" } }))),
