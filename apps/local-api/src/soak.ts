@@ -8,6 +8,7 @@
  * heap growing by more than 10% over it (after a GC: `pnpm soak` runs node with --expose-gc).
  *
  *   SOAK_OPERATIONS=100000 SOAK_CONCURRENCY=200 SOAK_STEADY_OPERATIONS=100000 pnpm soak
+ *   SOAK_FAULTS="before 500,after reset" pnpm soak   # only these kinds of fault
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { IdentityApi } from "@katanemo/client"
@@ -23,6 +24,10 @@ import * as LocalApi from "./LocalApi.js"
 const operations = Number(process.env["SOAK_OPERATIONS"] ?? 100_000)
 const concurrency = Number(process.env["SOAK_CONCURRENCY"] ?? 200)
 const steadyOperations = Number(process.env["SOAK_STEADY_OPERATIONS"] ?? 100_000)
+/** The kinds of fault to inject, comma-separated (default: all of `Load.allFaultKinds`). */
+const faults = (process.env["SOAK_FAULTS"] ?? "").split(",").map((kind) => kind.trim()).filter((kind) => kind !== "")
+const unknown = faults.filter((kind) => !Load.allFaultKinds.some((known) => known === kind))
+const kinds = Load.allFaultKinds.filter((kind) => faults.length === 0 || faults.includes(kind))
 
 const client = Layer.unwrapEffect(Effect.map(LocalApi.url, (baseUrl) =>
   IdentityApi.layer({
@@ -33,15 +38,20 @@ const client = Layer.unwrapEffect(Effect.map(LocalApi.url, (baseUrl) =>
   })))
 
 Effect.gen(function*() {
+  if (unknown.length > 0) {
+    yield* Console.error(`unknown SOAK_FAULTS ${unknown.join(", ")}: the kinds are ${Load.allFaultKinds.join(", ")}`)
+    return process.exitCode = 2
+  }
   yield* Console.log(
     `soak: ${operations} operations, ${concurrency} in flight, 10% injected faults (${
-      Load.allFaultKinds.join(", ")
+      kinds.join(", ")
     }), then ${steadyOperations} reads with no faults`
   )
   const report = yield* Load.run({
     operations,
     concurrency,
     faultProbability: 0.1,
+    faults: kinds,
     steadyOperations,
     onProgress: (progress) => Console.log(`  ${Load.formatProgress(progress)}`)
   })
@@ -84,6 +94,8 @@ Effect.gen(function*() {
   Effect.provide(
     client.pipe(Layer.provideMerge(LocalApi.layer({ port: 0 })), Layer.provide(NodeHttpClient.layerUndici))
   ),
-  Logger.withMinimumLogLevel(LogLevel.Warning),
+  // no log lines: the server's line for each injected 500 would drown the progress lines, and the
+  // report names every failure
+  Logger.withMinimumLogLevel(LogLevel.None),
   NodeRuntime.runMain
 )

@@ -129,14 +129,32 @@ export const rejection = ({ drop, exception, retryAfter }: Rejection): Effect.Ef
     (response) => (drop === undefined ? response : { ...response, drop })
   )
 
-/** The socket under a Node request, when the platform's request has one. */
-const socketOf = (source: unknown): Option.Option<{ readonly destroy: () => void }> => {
-  const socket: unknown = typeof source === "object" && source !== null ? Reflect.get(source, "socket") : undefined
-  const destroy: unknown = typeof socket === "object" && socket !== null ? Reflect.get(socket, "destroy") : undefined
-  return typeof destroy === "function"
-    ? Option.some({ destroy: () => Reflect.apply(destroy, socket, []) })
-    : Option.none()
+/** What the server needs of a Node socket to drop an answer. */
+interface Socket {
+  readonly destroyed: boolean
+  readonly destroy: () => void
+  readonly once: (event: "close", listener: () => void) => unknown
+  readonly off: (event: "close", listener: () => void) => unknown
 }
+
+const isSocket = (u: unknown): u is Socket =>
+  typeof u === "object" && u !== null && typeof Reflect.get(u, "destroyed") === "boolean"
+  && ["destroy", "once", "off"].every((method) => typeof Reflect.get(u, method) === "function")
+
+/** The socket under a Node request (`IncomingMessage.socket`), when the platform's request has one. */
+const socketOf = (source: unknown): Option.Option<Socket> => {
+  const socket: unknown = typeof source === "object" && source !== null ? Reflect.get(source, "socket") : undefined
+  return isSocket(socket) ? Option.some(socket) : Option.none()
+}
+
+/** Waits until the socket has closed (the client gave up, or the server destroyed it). */
+const closed = (socket: Socket): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    if (socket.destroyed) return resume(Effect.void)
+    const listener = () => resume(Effect.void)
+    socket.once("close", listener)
+    return Effect.sync(() => void socket.off("close", listener))
+  })
 
 /**
  * The answer to one operation's outcome: 200 with the encoded model, or the rejection.
@@ -307,13 +325,16 @@ export const httpApp: Effect.Effect<
       ? yield* errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
       : yield* badRequest("The request body could not be read (or exceeds the limit)")
     : yield* handle({ method: request.method, url: request.url, headers: request.headers, body: body.value })
-  // an injected fault after the store acted: no answer, until the client gives up and closes the
-  // connection (which interrupts this fiber), or a reset connection where there is a socket
-  if (response.drop === "noAnswer") return yield* Effect.never
-  if (response.drop === "reset") {
+  // An injected fault after the store acted. Over a Node socket: a reset destroys it; no answer
+  // waits until the client gives up and closes it. Either way the answer then goes nowhere, and
+  // this fiber ends (the platform's own interruption on a closed connection did not end it).
+  // Without a socket, no answer is never to answer, and a reset is the 500.
+  if (response.drop !== undefined) {
     const socket = socketOf(request.source)
     if (Option.isSome(socket)) {
-      socket.value.destroy()
+      if (response.drop === "reset") socket.value.destroy()
+      yield* closed(socket.value)
+    } else if (response.drop === "noAnswer") {
       return yield* Effect.never
     }
   }
