@@ -92,7 +92,13 @@ Effect.gen(function*() {
   }
 }).pipe(
   Effect.provide(
-    client.pipe(Layer.provideMerge(LocalApi.layer({ port: 0 })), Layer.provide(NodeHttpClient.layerUndici))
+    client.pipe(
+      // The store keeps its latest calls in a buffer trimmed in batches: a sawtooth between the bound
+      // and twice it, which at the default 10,000 is noise of several MiB in the steady heap. A small
+      // bound keeps that noise small; a buffer that never trimmed would still grow and fail the soak.
+      Layer.provideMerge(LocalApi.layer({ port: 0, maxCallRecords: 1000 })),
+      Layer.provide(NodeHttpClient.layerUndici)
+    )
   ),
   // no log lines: the server's line for each injected 500 would drown the progress lines, and the
   // report names every failure
