@@ -8,6 +8,7 @@
 import { IdentityApi } from "@katanemo/client"
 import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import { type FaultAction, faultLabel, IdentityStore } from "@katanemo/testing"
+import * as Cause from "effect/Cause"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -350,7 +351,10 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
             onSuccess: () => {},
             onFailure: (cause) => {
               steadyFailures++
-              if (steadyFailureSamples.length < 20) steadyFailureSamples.push(`read ${i}: ${String(cause)}`)
+              if (steadyFailureSamples.length < 20) {
+                const error = Cause.squash(cause)
+                steadyFailureSamples.push(`read ${i}: ${error instanceof Error ? error.message : String(error)}`)
+              }
             }
           }),
           Effect.ensuring(Effect.sync(() => void done++))
