@@ -57,7 +57,7 @@ describe("faults after the write, over a real socket", () => {
           identity.createClientKey({ accountId: acme, clientName: "a", defaultRoleId: "r" })
         )
         assert.strictEqual(error._tag, "TimeoutError", "no answer came")
-      assert.strictEqual(error._tag === "TimeoutError" ? error.scope : "", "attempt")
+        assert.strictEqual(error._tag === "TimeoutError" ? error.scope : "", "attempt")
         assert.deepStrictEqual((yield* store.keys("acme")).map((k) => k.clientName), ["a"], "the key was created")
         assert.deepStrictEqual(yield* store.firedFaults, { "after noAnswer": 1 })
         assert.strictEqual((yield* identity.getClientKeyList({ accountId: acme })).length, 1)
