@@ -14,10 +14,14 @@ import * as Http from "node:http"
 import * as Cors from "../src/Cors.js"
 import * as LocalApi from "../src/LocalApi.js"
 
-/** The live client against the local API on a free port, with the store behind it. */
+/** The live client against the local API on a free port, with the store behind it; raw requests over a socket too. */
 const target = (options: ContractSuite.TargetOptions) =>
   Layer.unwrapEffect(
-    Effect.map(LocalApi.url, (baseUrl) => IdentityApi.layer({ baseUrl, token: options.token, maxRetries: 0 }))
+    Effect.map(LocalApi.url, (baseUrl) =>
+      Layer.merge(
+        IdentityApi.layer({ baseUrl, token: options.token, maxRetries: 0 }),
+        ContractSuite.layerWire(baseUrl)
+      ))
   ).pipe(
     Layer.provide(NodeHttpClient.layerUndici),
     Layer.provideMerge(LocalApi.layer({ ...options, port: 0 })),
