@@ -75,8 +75,9 @@ export interface WireResponse {
 }
 
 /**
- * Raw requests to a target, for the rules only the wire can break. A transport failure is a
- * defect: a case cannot go on without the answer.
+ * Raw requests to a target, for the rules only the wire can break. They carry no token (the cases
+ * that send them run without `validTokens`). A transport failure is a defect: a case cannot go on
+ * without the answer.
  *
  * @since 0.1.0
  * @category wire
@@ -307,6 +308,8 @@ export const cases: ReadonlyArray<Case> = [
         "NotFoundException",
         "delete from globex"
       )
+      const store = yield* IdentityStore
+      yield* equal((yield* store.keys("acme")).map((k) => k.clientKeyId), [keyId], "acme still holds it")
       yield* equal((yield* identity.getClientKey({ accountId: acme, keyId })).clientKeyId, keyId, "acme still reads it")
       yield* equal(
         (yield* identity.getClientKeyList({ accountId: acme })).map((k) => k.clientKeyId),
