@@ -120,13 +120,17 @@ describe("secrets across every operation", () => {
   it.effect("never show in logs, spans, results or errors, on success and every failure path", () => {
     const tricks: Array<Trick> = []
     return Effect.gen(function*() {
-      const texts: Array<string> = []
+      /** Every text shown, with where it was shown: "log", "span" or "result". */
+      const texts: Array<readonly [string, string]> = []
       const secrets: Array<string> = [token, rejected, graceToken]
       /** Runs a call under the recorder; keeps what it showed (its result too, unless `raw`). */
       const run = <A, E>(effect: Effect.Effect<A, E>, options: { readonly raw?: boolean } = {}) =>
         Effect.map(recording(effect), (seen) => {
-          texts.push(...seen.logs, ...seen.spans)
-          if (options.raw !== true) texts.push(...renderings(seen.exit))
+          texts.push(
+            ...seen.logs.map((text) => ["log", text] as const),
+            ...seen.spans.map((text) => ["span", text] as const)
+          )
+          if (options.raw !== true) texts.push(...renderings(seen.exit).map((text) => ["result", text] as const))
           // a trick left over would play on the next call: each step uses up what it set
           assert.deepStrictEqual(tricks, [], "every trick was played")
           return seen.exit
@@ -201,7 +205,12 @@ describe("secrets across every operation", () => {
       yield* fail(identity.getUsersForAccount({ accountId: acme }))
       // success bodies that do not decode and hold the secrets: JSON of the wrong shape, and not JSON
       const wrongShape = (auth: string) =>
-        JSON.stringify({ accountId: 42, userId: grace, token: graceToken, tags: { [auth]: auth } })
+        JSON.stringify({
+          accountId: "acme",
+          userId: grace,
+          token: graceToken,
+          tags: { team: graceToken, [auth]: auth }
+        })
       tricks.push(respond(200, wrongShape))
       yield* fail(identity.getUser({ accountId: acme, userId: grace }))
       tricks.push(respond(200, (auth) => `[${wrongShape(auth)}]`))
@@ -234,14 +243,15 @@ describe("secrets across every operation", () => {
         "UnexpectedStatusError",
         "UnexpectedStatusError"
       ])
-      assert.isTrue(texts.some((text) => text.includes("retrying")), "the retries were logged")
-      const leaks = texts.flatMap((text) =>
+      assert.isTrue(texts.some(([, text]) => text.includes("retrying")), "the retries were logged")
+      const leaks = texts.flatMap(([where, text]) =>
         secrets.flatMap((secret) => {
           const at = text.indexOf(secret)
-          return at === -1 ? [] : [`${secret} in …${text.slice(Math.max(0, at - 120), at + secret.length + 40)}…`]
+          return at === -1 ? [] : [`${where}: …${text.slice(Math.max(0, at - 100), at + secret.length + 20)}…`]
         })
       )
-      assert.deepStrictEqual(leaks, [])
+      // the first few in the diff, the count in the message
+      assert.deepStrictEqual(leaks.slice(0, 3), [], `${leaks.length} texts show a secret`)
     }).pipe(Effect.provide(live(tricks)))
   })
 })
