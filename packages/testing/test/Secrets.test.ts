@@ -247,7 +247,9 @@ describe("secrets across every operation", () => {
       const leaks = texts.flatMap(([where, text]) =>
         secrets.flatMap((secret) => {
           const at = text.indexOf(secret)
-          return at === -1 ? [] : [`${where}: …${text.slice(Math.max(0, at - 100), at + secret.length + 20)}…`]
+          if (at === -1) return []
+          const excerpt = text.slice(Math.max(0, at - 100), at + secret.length + 20).split("\n").join(" | ")
+          return [`${where}: …${excerpt}…`]
         })
       )
       // the first few in the diff, the count in the message
