@@ -16,6 +16,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { type Drop, IdentityStore, type Rejection } from "./IdentityStore.js"
 import { statusOf } from "./internal/exceptions.js"
 import { nestsDeeperThan } from "./internal/nesting.js"
@@ -302,10 +303,32 @@ export const handle = (request: Request): Effect.Effect<Response, never, Identit
   })
 
 /**
+ * Reads a request body: its text, or none when it is longer than {@link maxBodyBytes}. A longer
+ * body is still read to its end (and dropped: memory stays bounded), for stopping early would
+ * close the socket under a client that is still sending, which would then never see the 413.
+ */
+const readBody = <E>(stream: Stream.Stream<Uint8Array, E>): Effect.Effect<Option.Option<string>, E> =>
+  Effect.suspend(() => {
+    const parts: Array<Uint8Array> = []
+    let bytes = 0
+    return Stream.runForEach(stream, (part) =>
+      Effect.sync(() => {
+        bytes += part.length
+        if (bytes <= maxBodyBytes) parts.push(part)
+        else parts.length = 0
+      })).pipe(
+        Effect.map(() => bytes > maxBodyBytes ? Option.none() : Option.some(Buffer.concat(parts).toString("utf8")))
+      )
+  })
+
+const tooLarge = errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
+
+/**
  * The server as an `@effect/platform` HTTP app: serve it with any `HttpServer` (the local API
- * uses Node's). Bodies over {@link maxBodyBytes} are refused with 413 without being read. An
- * injected `noAnswer` fault holds the request until the client closes it; a `reset` one destroys
- * the socket (on Node; elsewhere the 500 is sent).
+ * uses Node's). A body over {@link maxBodyBytes} is refused with 413: at once, unread, when its
+ * `Content-Length` says so; after reading it to its end (keeping none of the excess) when it comes
+ * chunked. An injected `noAnswer` fault holds the request until the client closes it; a `reset`
+ * one destroys the socket (on Node; elsewhere the 500 is sent).
  *
  * @since 0.1.0
  * @category handlers
@@ -317,14 +340,13 @@ export const httpApp: Effect.Effect<
 > = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
   const length = Number(request.headers["content-length"] ?? "0")
-  const body = length > maxBodyBytes
-    ? Option.none()
-    : yield* request.text.pipe(Effect.option, HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)))
-  const response = Option.isNone(body)
-    ? length > maxBodyBytes
-      ? yield* errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
-      : yield* badRequest("The request body could not be read (or exceeds the limit)")
-    : yield* handle({ method: request.method, url: request.url, headers: request.headers, body: body.value })
+  const response = length > maxBodyBytes ? yield* tooLarge : yield* Effect.matchEffect(readBody(request.stream), {
+    onFailure: () => badRequest("The request body could not be read"),
+    onSuccess: Option.match({
+      onNone: () => tooLarge,
+      onSome: (body) => handle({ method: request.method, url: request.url, headers: request.headers, body })
+    })
+  })
   // An injected fault after the store acted. Over a Node socket: a reset destroys it; no answer
   // waits until the client gives up and closes it. Either way the answer then goes nowhere, and
   // this fiber ends (the platform's own interruption on a closed connection did not end it).

@@ -61,13 +61,15 @@ export const SeedKey = Schema.Struct({
 })
 
 /**
- * A user to start from.
+ * A user to start from. `token`, when given, is the user's token: the store serves it as the
+ * user's `token` (a `Redacted` once decoded), so that tests can check it never shows.
  *
  * @since 0.1.0
  * @category seed
  */
 export const SeedUser = Schema.Struct({
   userId: UserId,
+  token: Schema.optional(NonEmpty),
   isAdmin: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   isActive: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
@@ -107,7 +109,7 @@ const SeedShape = Schema.Struct({
  *     {
  *       "accountId": "acme",
  *       "keys": [{ "clientId": "key-ci", "clientName": "ci-bot", "roles": ["admin"] }],
- *       "users": [{ "userId": "ada@acme.example", "roles": ["developer"], "isActive": true }]
+ *       "users": [{ "userId": "ada@acme.example", "roles": ["developer"], "isActive": true, "token": "utok_ada" }]
  *     }
  *   ]
  * }
@@ -406,6 +408,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           userId: user.userId,
           isAdmin: user.isAdmin,
           isActive: user.isActive,
+          ...(user.token === undefined ? {} : { token: Redacted.make(user.token) }),
           tags: user.tags,
           roles: user.roles
         })

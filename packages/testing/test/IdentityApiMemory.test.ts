@@ -1,12 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, NotFoundException } from "@katanemo/client"
 import { AccountId, ConflictException, Issues, KeyId, UserId } from "@katanemo/models"
-import { decodeSeed, IdentityApiMemory, IdentityStore, Seed, SeedError } from "@katanemo/testing"
+import { decodeSeed, IdentityApiMemory, IdentityHttpFake, IdentityStore, Seed, SeedError } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
 const acme = AccountId.make("acme")
@@ -126,6 +127,38 @@ describe("seeding", () => {
         accounts: [{ accountId: "acme", keys: [{ clientId: "k1", clientName: "one" }], users: [{ userId: "ada" }] }]
       }
     }))))
+
+  it.effect("a seeded user's token is served as the user's token, a Redacted, in memory and over the wire", () =>
+    Effect.gen(function*() {
+      const seed = {
+        accounts: [{ accountId: "acme", users: [{ userId: "grace", token: "utok_grace_0123" }, { userId: "ada" }] }]
+      }
+      const grace = UserId.make("grace")
+      for (const layer of [IdentityApiMemory.layer({ seed }), IdentityHttpFake.layerClient({ seed })]) {
+        const tokens = yield* Effect.gen(function*() {
+          const identity = yield* IdentityApi
+          const got = yield* identity.getUser({ accountId: acme, userId: grace })
+          const updated = yield* identity.updateUser({ accountId: acme, userId: grace, roles: ["dev"] })
+          const listed = yield* identity.getUsersForAccount({ accountId: acme })
+          const invited = yield* identity.createUserForAccount({ accountId: acme, userId: UserId.make("lin") })
+          assert.strictEqual(String(got.token), "<redacted>")
+          return [got, updated, ...listed, invited].map((user) =>
+            user.token === undefined ? "none" : Redacted.value(user.token)
+          )
+        }).pipe(Effect.provide(layer))
+        // an invite issues none: the contract has the invited user verify an email and set a
+        // password, so the inviter is not handed the new user's token
+        assert.deepStrictEqual(tokens, ["utok_grace_0123", "utok_grace_0123", "utok_grace_0123", "none", "none"])
+      }
+    }))
+
+  it.effect("a seeded user's token may not be empty", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        decodeSeed({ accounts: [{ accountId: "a", users: [{ userId: "u", token: "" }] }] })
+      )
+      assert.match(error.message, /accounts\[0\]\.users\[0\]\.token: Expected a non empty string/)
+    }))
 
   const bad: ReadonlyArray<readonly [string, unknown, RegExp]> = [
     ["a duplicate key name", {
