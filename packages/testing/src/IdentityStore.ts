@@ -417,6 +417,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     }
 
     const state = yield* Ref.make<ReadonlyMap<string, Account>>(initial)
+    // Every key id ever held, so that a new one is unique (and a deleted one is never reused)
+    // without scanning every account on each create, which made a long run quadratic.
+    const keyIds = new Set(Array.from(initial.values(), (a) => a.keys.map((key) => key.clientKeyId)).flat())
     // A plain array: appending to an immutable one copies it on every call (quadratic under load).
     const maxCallRecords = Math.max(0, options.maxCallRecords ?? 10_000)
     let calls: Array<CallRecord> = []
@@ -538,11 +541,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
               })
             )
           }
-          const taken = new Set(
-            Array.from((yield* Ref.get(state)).values(), (a) => a.keys.map((k) => k.clientKeyId)).flat()
-          )
           let clientId = KeyId.make(`ck_${yield* randomString(20)}`)
-          while (taken.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+          while (keyIds.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+          keyIds.add(clientId)
           const secret = Redacted.make(`cs_${yield* randomString(40)}`)
           const key = ClientKeyObject.make({
             accountId,

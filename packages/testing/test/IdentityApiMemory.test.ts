@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
+import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
@@ -105,6 +106,45 @@ describe("IdentityApiMemory", () => {
       yield* store.setRateLimit(undefined)
       yield* identity.getUsersForAccount({ accountId: acme })
     }).pipe(Effect.provide(IdentityApiMemory.layer())))
+})
+
+describe("key ids", () => {
+  // The store draws ids from Effect's Random. A fixed Random replays its values from the start, so
+  // a store given a fresh one draws, as its first id, the id an earlier store drew first.
+  const replay = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.withRandom(effect, Random.fixed(Array.from({ length: 61 }, (_, i) => i)))
+  const create = (store: IdentityStore.Service, accountId: string) =>
+    Effect.map(
+      store.dispatch(
+        "createClientKey",
+        { accountId: AccountId.make(accountId), clientName: "new", defaultRoleId: "r" },
+        undefined
+      ),
+      (key) => key.clientId ?? ""
+    )
+  const seededWith = (clientId: string) =>
+    IdentityStore.make({ seed: { accounts: [{ accountId: "globex", keys: [{ clientId, clientName: "held" }] }] } })
+
+  it.effect("a new key never takes an id another account's key holds", () =>
+    Effect.gen(function*() {
+      const first = yield* replay(Effect.flatMap(IdentityStore.make(), (store) => create(store, "acme")))
+      const store = yield* seededWith(first)
+      const second = yield* replay(create(store, "acme"))
+      assert.notStrictEqual(second, first, "the store drew the held id again and kept it")
+      assert.deepStrictEqual((yield* store.keys("globex")).map((key) => key.clientKeyId), [first])
+    }).pipe(Effect.orDie))
+
+  it.effect("a deleted key's id is not issued again", () =>
+    Effect.gen(function*() {
+      const first = yield* replay(Effect.flatMap(IdentityStore.make(), (store) => create(store, "acme")))
+      const store = yield* seededWith(first)
+      yield* store.dispatch(
+        "deleteClientKey",
+        { accountId: AccountId.make("globex"), keyId: KeyId.make(first) },
+        undefined
+      )
+      assert.notStrictEqual(yield* replay(create(store, "acme")), first, "the deleted key's id was issued again")
+    }).pipe(Effect.orDie))
 })
 
 describe("seeding", () => {
