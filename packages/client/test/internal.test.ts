@@ -1,3 +1,4 @@
+import * as Headers from "@effect/platform/Headers"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as FastCheck from "effect/FastCheck"
@@ -109,8 +110,8 @@ describe("retry decisions", () => {
   const call = { operation: "getUser", method: "GET", path: "/x" }
   const transport = (reason: TransportError["reason"]) => new TransportError({ ...call, reason, detail: "d" })
   const inputs = [
-    ["a 503", new RetryableResponse({ status: 503, headers: {}, body: "", requestId: undefined })],
-    ["a 429", new RetryableResponse({ status: 429, headers: {}, body: "", requestId: undefined })],
+    ["a 503", new RetryableResponse({ status: 503, headers: Headers.empty, body: "", requestId: undefined })],
+    ["a 429", new RetryableResponse({ status: 429, headers: Headers.empty, body: "", requestId: undefined })],
     ["a refused connection", transport("ConnectionRefused")],
     ["a transport failure", transport("Transport")],
     ["a response too large", transport("ResponseTooLarge")],
