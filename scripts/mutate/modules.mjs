@@ -13,7 +13,14 @@ export const modules = {
   interpret: {
     title: "status interpretation",
     mutate: ["packages/client/src/internal/interpret.ts"],
-    tests: { "packages/client": ["test/IdentityApi.test.ts", "test/Hostile.test.ts", "test/HostileInput.test.ts"] }
+    tests: {
+      "packages/client": [
+        "test/interpret.test.ts",
+        "test/IdentityApi.test.ts",
+        "test/Hostile.test.ts",
+        "test/HostileInput.test.ts"
+      ]
+    }
   },
   "fast-decode": {
     title: "FastDecode",
