@@ -3,12 +3,17 @@
  * files Stryker mutates and, per package folder (a vitest project), the test files that own it.
  * Only those run: the score says what the module's own tests pin down, and a mutant of a
  * module-level constant (a "static" mutant, which reruns every test) stays cheap on two cores.
+ * `equivalent` lists the surviving mutants no test can tell from the original, and why.
  */
 export const modules = {
   retry: {
     title: "retry policy",
     mutate: ["packages/client/src/internal/retry.ts"],
-    tests: { "packages/client": ["test/Retry.test.ts", "test/internal.test.ts"] }
+    tests: { "packages/client": ["test/Retry.test.ts", "test/internal.test.ts"] },
+    equivalent: [
+      "parseRetryAfter's `if (Number.isNaN(date)) return Option.none()` (condition false, or block removed): "
+      + "a NaN date makes millis NaN, which the final Number.isFinite check turns into none just the same"
+    ]
   },
   interpret: {
     title: "status interpretation",
@@ -25,7 +30,13 @@ export const modules = {
   "fast-decode": {
     title: "FastDecode",
     mutate: ["packages/models/src/FastDecode.ts"],
-    tests: { "packages/models": ["test/FastDecode.test.ts"] }
+    tests: { "packages/models": ["test/FastDecode.test.ts"] },
+    equivalent: [
+      "copyTags' `if (values !== undefined)` made true: isTags has checked every own key holds an array",
+      "`new UserResponse(props, true)` (and ClientKeyObject, ClientKeyResponse) with `false`: the constructor "
+      + "validates props the decoder has just checked; same instance, only slower",
+      "array's `new Array(u.length)` as `new Array()`: every index is assigned in order; same array"
+    ]
   },
   store: {
     title: "the store's rules",
