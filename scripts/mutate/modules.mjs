@@ -25,7 +25,11 @@ export const modules = {
         "test/Hostile.test.ts",
         "test/HostileInput.test.ts"
       ]
-    }
+    },
+    equivalent: [
+      "decodeDetail's `.join(\"; \")` as `.join(\"\")`: a success body is decoded with the schema's default "
+      + "`errors: \"first\"`, so there is only ever one issue to join"
+    ]
   },
   "fast-decode": {
     title: "FastDecode",
