@@ -1,5 +1,7 @@
 // A minimal node:http server for the benchmarks, in its own process: canned answers, keep-alive,
-// nothing else. Prints its port on stdout.
+// nothing else. Prints its port on stdout. Counts the connections and requests it serves: asked
+// "stats" over the IPC channel (run.mjs, after each variant's run), it answers the counts since the
+// last question, so every run records how many connections its calls took.
 import * as http from "node:http"
 
 const user = (i) => ({
@@ -27,7 +29,11 @@ const answers = new Map([
 ])
 const notFound = JSON.stringify({ code: 404, message: "no such route" })
 
+let connections = 0
+let requests = 0
+
 const server = http.createServer((request, response) => {
+  requests++
   request.on("data", () => {})
   request.on("end", () => {
     const [status, body] = answers.get(`${request.method} ${request.url}`) ?? [404, notFound]
@@ -35,6 +41,13 @@ const server = http.createServer((request, response) => {
     response.end(body)
   })
 })
+server.on("connection", () => connections++)
 server.keepAliveTimeout = 60_000
+process.on("message", (message) => {
+  if (message !== "stats") return
+  process.send({ connections, requests })
+  connections = 0
+  requests = 0
+})
 server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: server.address().port })))
 process.on("SIGTERM", () => server.close(() => process.exit(0)))

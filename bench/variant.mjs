@@ -1,11 +1,12 @@
 // Runs one variant through one scenario in a process of its own (importing undici's fetch or
 // Node's http client changes the process for every other variant), and prints one JSON line.
+// BENCH_QUICK=1 makes every count ten times smaller: a smoke test of the bench, not a measurement.
 //
 //   node variant.mjs <variant> <scenario> <port>
 const started = performance.now()
 const [variantName, scenarioName, port] = process.argv.slice(2)
 
-const scenarios = {
+const full = {
   "get one user": { call: "getUser", warmup: 300, n: 2000 },
   "list 1,000 users": { call: "listUsers", warmup: 30, n: 200 },
   "create a key": { call: "createKey", warmup: 300, n: 2000 },
@@ -13,8 +14,17 @@ const scenarios = {
   "5,000 gets, 50 in flight": { call: "getUser", warmup: 300, total: 5000, concurrency: 50 },
   "memory: 100,000 gets": { call: "getUser", warmup: 300, rss: [10_000, 100_000] }
 }
+const quick = process.env["BENCH_QUICK"] === "1"
+const scale = (count) => (count === undefined || !quick ? count : Math.max(10, Math.round(count / 10)))
+const scenarios = Object.fromEntries(
+  Object.entries(full).map((
+    [name, { call, concurrency, n, rss, total, warmup }]
+  ) => [name, { call, concurrency, n: scale(n), rss: rss?.map(scale), total: scale(total), warmup: scale(warmup) }])
+)
+if (!(scenarioName in scenarios)) throw new Error(`no scenario ${JSON.stringify(scenarioName)}`)
 
 const { variants } = await import("./variants.mjs")
+if (!(variantName in variants)) throw new Error(`no variant ${JSON.stringify(variantName)}`)
 const runner = await variants[variantName](`http://127.0.0.1:${port}`)
 const scenario = scenarios[scenarioName]
 await runner.first(scenario.call)
@@ -22,7 +32,14 @@ const importToFirstResponseMs = performance.now() - started
 await runner.sequential(scenario.call, scenario.warmup)
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-const result = { variant: variantName, scenario: scenarioName, importToFirstResponseMs }
+const result = {
+  variant: variantName,
+  scenario: scenarioName,
+  importToFirstResponseMs,
+  // every call this process made (the first, the warm-up and the measured ones): run.mjs holds it
+  // to the requests the server counted
+  requestsSent: 1 + scenario.warmup + (scenario.n ?? scenario.total ?? scenario.rss?.at(-1) ?? 0)
+}
 const cpuBefore = process.cpuUsage()
 if (scenario.n !== undefined) {
   const samples = (await runner.sequential(scenario.call, scenario.n)).sort()

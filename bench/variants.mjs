@@ -1,28 +1,41 @@
 // The clients under test. Each variant makes a runner over the four calls the scenarios need:
 // `first` (one call), `sequential` (timed one by one) and `concurrent` (many in flight). The SDK
 // variants run their loops in Effect, as an Effect program would; the others in async functions.
+// Every call checks that it got the answer it expects (the status; the SDK's typed result), so a
+// wrong route or a server error stops the run instead of being benchmarked.
 const account = "acme"
 const ada = "ada@acme.example"
 const userPath = `/org/${account}/user/${encodeURIComponent(ada)}`
 
+/**
+ * Every variant checks the status of every answer: a wrong route would otherwise bench a 404. A
+ * mismatch throws, so the variant's process fails and the run stops with the message.
+ */
+const expectStatus = (call, expected, actual) => {
+  if (actual !== expected) throw new Error(`${call}: expected HTTP ${expected}, got ${actual}`)
+}
+
 /** Raw fetch + JSON.parse: the reference. */
 const rawFetch = async (baseUrl) => {
-  const json = async (response) => JSON.parse(await response.text())
+  const json = (call, status) => async (response) => {
+    expectStatus(call, status, response.status)
+    return JSON.parse(await response.text())
+  }
   return {
-    getUser: () => fetch(baseUrl + userPath).then(json),
-    listUsers: () => fetch(`${baseUrl}/org/${account}/user`).then(json),
+    getUser: () => fetch(baseUrl + userPath).then(json("getUser", 200)),
+    listUsers: () => fetch(`${baseUrl}/org/${account}/user`).then(json("listUsers", 200)),
     createKey: () =>
       fetch(`${baseUrl}/org/${account}/keys`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ defaultRoleId: "admin", clientName: "ci-bot" })
-      }).then(json),
+      }).then(json("createKey", 200)),
     conflict: () =>
       fetch(`${baseUrl}/org/${account}/user`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ accountId: account, userId: ada })
-      }).then(async (response) => ({ status: response.status, body: await json(response) }))
+      }).then(json("conflict", 409))
   }
 }
 
@@ -30,24 +43,28 @@ const rawFetch = async (baseUrl) => {
 const rawUndici = async (baseUrl) => {
   const { Agent, request } = await import("undici")
   const dispatcher = new Agent({ connections: 64 })
-  const json = async ({ body, statusCode }) => ({ status: statusCode, body: JSON.parse(await body.text()) })
+  const json = (call, status) => async ({ body, statusCode }) => {
+    if (statusCode !== status) await body.dump()
+    expectStatus(call, status, statusCode)
+    return JSON.parse(await body.text())
+  }
   return {
-    getUser: () => request(baseUrl + userPath, { dispatcher }).then(json),
-    listUsers: () => request(`${baseUrl}/org/${account}/user`, { dispatcher }).then(json),
+    getUser: () => request(baseUrl + userPath, { dispatcher }).then(json("getUser", 200)),
+    listUsers: () => request(`${baseUrl}/org/${account}/user`, { dispatcher }).then(json("listUsers", 200)),
     createKey: () =>
       request(`${baseUrl}/org/${account}/keys`, {
         dispatcher,
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ defaultRoleId: "admin", clientName: "ci-bot" })
-      }).then(json),
+      }).then(json("createKey", 200)),
     conflict: () =>
       request(`${baseUrl}/org/${account}/user`, {
         dispatcher,
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ accountId: account, userId: ada })
-      }).then(json)
+      }).then(json("conflict", 409))
   }
 }
 
@@ -55,20 +72,26 @@ const rawUndici = async (baseUrl) => {
 const openapiFetch = async (baseUrl) => {
   const { default: createClient } = await import("openapi-fetch")
   const client = createClient({ baseUrl })
+  const checked = (call, status) => (result) => {
+    expectStatus(call, status, result.response.status)
+    return result
+  }
   return {
     getUser: () =>
-      client.GET("/org/{accountId}/user/{userId}", { params: { path: { accountId: account, userId: ada } } }),
-    listUsers: () => client.GET("/org/{accountId}/user", { params: { path: { accountId: account } } }),
+      client.GET("/org/{accountId}/user/{userId}", { params: { path: { accountId: account, userId: ada } } })
+        .then(checked("getUser", 200)),
+    listUsers: () =>
+      client.GET("/org/{accountId}/user", { params: { path: { accountId: account } } }).then(checked("listUsers", 200)),
     createKey: () =>
       client.POST("/org/{accountId}/keys", {
         params: { path: { accountId: account } },
         body: { defaultRoleId: "admin", clientName: "ci-bot" }
-      }),
+      }).then(checked("createKey", 200)),
     conflict: () =>
       client.POST("/org/{accountId}/user", {
         params: { path: { accountId: account } },
         body: { accountId: account, userId: ada }
-      })
+      }).then(checked("conflict", 409))
   }
 }
 
@@ -82,11 +105,14 @@ const sdk = (layerName) => async (baseUrl) => {
     import("effect/ManagedRuntime")
   ])
   const NodeHttpClient = layerName === "fetch" ? undefined : await import("@effect/platform-node/NodeHttpClient")
+  // NodeHttpClient.layer's own http.Agent does not keep connections alive (a new connection per
+  // call); the others do. So it runs here over an Agent with keepAlive, as a user who cares for
+  // speed would configure it, and every run records how many connections it opened.
   const http = NodeHttpClient === undefined
     ? (await import("@effect/platform/FetchHttpClient")).layer
     : layerName === "undici"
     ? NodeHttpClient.layerUndici
-    : NodeHttpClient.layer
+    : NodeHttpClient.layerWithoutAgent.pipe(Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true })))
   const runtime = ManagedRuntime.make(IdentityApi.layer({ baseUrl }).pipe(Layer.provide(http)))
   const identity = await runtime.runPromise(IdentityApi)
   const accountId = AccountId.make(account)
@@ -95,7 +121,15 @@ const sdk = (layerName) => async (baseUrl) => {
     getUser: () => identity.getUser({ accountId, userId }),
     listUsers: () => identity.getUsersForAccount({ accountId }),
     createKey: () => identity.createClientKey({ accountId, clientName: "ci-bot", defaultRoleId: "admin" }),
-    conflict: () => Effect.either(identity.createUserForAccount({ accountId, userId }))
+    // the error path must end in the 409's typed error, not in any error (a 404 would do otherwise)
+    conflict: () =>
+      Effect.matchEffect(identity.createUserForAccount({ accountId, userId }), {
+        onFailure: (error) =>
+          error._tag === "ConflictException"
+            ? Effect.void
+            : Effect.dieMessage(`conflict: expected ConflictException (HTTP 409), got ${error._tag}: ${error.message}`),
+        onSuccess: () => Effect.dieMessage("conflict: expected HTTP 409, got a success")
+      })
   }
   return {
     first: (name) => runtime.runPromise(calls[name]()),

@@ -13,26 +13,25 @@ const operations = Number(process.env["KATANEMO_LOAD_OPERATIONS"] ?? 4000)
 
 describe("load (the CI-sized version of pnpm soak)", () => {
   it.live(
-    `${operations} operations at 200 in flight with 10% injected faults: nothing lost, nothing duplicated`,
+    `${operations} operations at 200 in flight with 10% injected faults before and after the write: nothing lost, nothing duplicated, every kind fired`,
     () =>
       Effect.gen(function*() {
         const report = yield* Load.run({ operations, concurrency: 200, faultProbability: 0.1 })
-        assert.deepStrictEqual(report.unexpected, [], "every failure is an injected fault's typed error")
-        assert.deepStrictEqual(report.lost, [], "no successful create is missing from the store")
-        assert.deepStrictEqual(report.extra, [], "nothing is in the store twice or without a successful create")
-        const failed = Object.values(report.failed).reduce((a, b) => a + b, 0)
-        assert.strictEqual(report.succeeded + failed, operations, "every operation is accounted for")
+        // the soak's verdict: unexpected failures, lost, extra, duplicated, each kind of fault fired
+        // and seen by the client, after-write faults acted
+        assert.deepStrictEqual(Load.problems(report), [], JSON.stringify(report.faultsFired))
+        assert.deepStrictEqual(report.faultKinds, Load.allFaultKinds, "every kind of fault was injected")
         assert.isAbove(report.succeeded, operations * 0.8)
       }).pipe(
         Effect.provide(
           Layer.unwrapEffect(Effect.map(LocalApi.url, (baseUrl) =>
             IdentityApi.layer({
               baseUrl,
-              // The accounting is what this test checks, not latency. With 200 in flight on a loaded
-              // two-core machine (the test command runs lint, type-check and other suites at once),
-              // an attempt can wait in line for tens of seconds: the default 30 s timeout would turn
-              // that into failures of the machine, not of the system. A hang still fails the test.
-              timeout: "2 minutes",
+              // Each "no answer" fault costs one attempt timeout, so it is short. On a loaded two-core
+              // machine (the test command runs lint, type-check and other suites at once) an attempt
+              // can also time out because it waited in line: that is one more ambiguous create or a
+              // retried read, which the accounting accepts, not a failure of the test.
+              timeout: "10 seconds",
               retrySchedule: Schedule.exponential("5 millis").pipe(Schedule.intersect(Schedule.recurs(5)))
             }))).pipe(
               Layer.provideMerge(LocalApi.layer({ port: 0 })),

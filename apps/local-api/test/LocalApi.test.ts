@@ -1,21 +1,27 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
-import { ContractSuite, IdentityStore } from "@katanemo/testing"
+import { ContractSuite, IdentityServer, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as List from "effect/List"
 import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
+import * as Http from "node:http"
 import * as Cors from "../src/Cors.js"
 import * as LocalApi from "../src/LocalApi.js"
 
-/** The live client against the local API on a free port, with the store behind it. */
+/** The live client against the local API on a free port, with the store behind it; raw requests over a socket too. */
 const target = (options: ContractSuite.TargetOptions) =>
   Layer.unwrapEffect(
-    Effect.map(LocalApi.url, (baseUrl) => IdentityApi.layer({ baseUrl, token: options.token, maxRetries: 0 }))
+    Effect.map(LocalApi.url, (baseUrl) =>
+      Layer.merge(
+        IdentityApi.layer({ baseUrl, token: options.token, maxRetries: 0 }),
+        ContractSuite.layerWire(baseUrl)
+      ))
   ).pipe(
     Layer.provide(NodeHttpClient.layerUndici),
     Layer.provideMerge(LocalApi.layer({ ...options, port: 0 })),
@@ -34,7 +40,51 @@ const fetchText = (url: string) =>
     return { status: response.status, type: response.headers.get("content-type") ?? "", body: await response.text() }
   })
 
+/**
+ * POSTs a key whose name is `nameBytes` bytes long, in 64 KiB chunks with `Transfer-Encoding:
+ * chunked` (no `Content-Length`: the server learns the size only by reading), and answers the
+ * response. A socket the server closes before answering fails.
+ */
+const postChunked = (url: string, nameBytes: number) =>
+  Effect.async<{ readonly status: number; readonly body: string }, Error>((resume) => {
+    const request = Http.request(`${url}/org/acme/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" }
+    })
+    request.on("response", (response) => {
+      let body = ""
+      response.setEncoding("utf8")
+      response.on("data", (chunk: string) => (body += chunk))
+      response.on("end", () => resume(Effect.succeed({ status: response.statusCode ?? 0, body })))
+      response.on("error", (error) => resume(Effect.fail(error)))
+    })
+    request.on("error", (error) => resume(Effect.fail(error)))
+    request.write("{\"clientName\":\"")
+    const chunk = "x".repeat(64 * 1024)
+    for (let sent = 0; sent < nameBytes; sent += chunk.length) {
+      request.write(chunk.slice(0, Math.min(chunk.length, nameBytes - sent)))
+    }
+    request.end("\",\"defaultRoleId\":\"admin\"}")
+    return Effect.sync(() => request.destroy())
+  })
+
 describe("the local API's extras", () => {
+  // it.live: a real server on a real socket; no timing is asserted
+  it.live("a chunked body over 1 MiB is refused with 413, as one with a Content-Length is", () =>
+    Effect.gen(function*() {
+      const url = yield* LocalApi.url
+      const store = yield* IdentityStore
+      const tooLarge = yield* postChunked(url, 2 * IdentityServer.maxBodyBytes)
+      assert.strictEqual(tooLarge.status, 413, tooLarge.body)
+      assert.deepStrictEqual(JSON.parse(tooLarge.body), {
+        code: 413,
+        message: `Request bodies are limited to ${IdentityServer.maxBodyBytes} bytes`
+      })
+      assert.lengthOf(yield* store.calls, 0, "it never reached the store")
+      const small = yield* postChunked(url, 1000)
+      assert.strictEqual(small.status, 200, small.body)
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0 })), Logger.withMinimumLogLevel(LogLevel.Warning)))
+
   it.live("serves /openapi.json with its own URL, and Swagger UI at /docs from local assets", () =>
     Effect.gen(function*() {
       const url = yield* LocalApi.url

@@ -6,13 +6,13 @@ import { NodeHttpClient } from "@effect/platform-node"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, type Options } from "@katanemo/client"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { gzipSync } from "node:zlib"
-import { accountId, elapseNextSleep, setup, userId, userWire } from "./fixtures.js"
+import { accountId, setup, userId, userWire } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 const token = "tok_HOSTILE_secret_value"
@@ -150,18 +150,34 @@ describe("hostile servers", () => {
       assert.isBelow(sent, 50 * 2 ** 20, "the client hung up before the whole body was sent")
     }))
 
-  it.scoped("a server that dribbles one byte per second runs into the timeout, and is hung up on", () =>
+  // The one test here on real time, an exception to the TestClock rule: its point is a server that is
+  // slow on the wire, and a TestClock would let the timeout fire before a single byte had been sent.
+  // The margins are wide for a busy machine: a byte every 50 ms against a 2 s timeout.
+  it.scopedLive("a server that dribbles a byte every 50 ms runs into the timeout, and is hung up on", () =>
     Effect.gen(function*() {
+      const timeoutMillis = 2_000
+      let delivered = 0
       const { identity, server } = yield* setup((_, res) => {
         res.writeHead(200, { "content-type": "application/json" })
-        const timer = setInterval(() => res.write(" "), 1000)
+        res.flushHeaders()
+        // counts a byte once it has left for the client's socket
+        const timer = setInterval(() => res.write(" ", (error) => error ? undefined : void delivered++), 50)
         res.on("close", () => clearInterval(timer))
-      }, { ...withToken, timeout: "3 seconds" })
-      const fiber = yield* Effect.fork(identity.getUser({ accountId, userId }))
-      yield* server.awaitRequests(1)
-      yield* elapseNextSleep
-      const error = yield* Effect.flip(Fiber.join(fiber))
-      assert.strictEqual(error._tag, "TimeoutError")
+      }, { ...withToken, timeout: Duration.millis(timeoutMillis) })
+      const started = Date.now()
+      const error = yield* identity.getUser({ accountId, userId }).pipe(
+        // a clear failure, rather than the test's own timeout, if the call never ends
+        Effect.timeoutFail({ duration: "15 seconds", onTimeout: () => "no answer within 15 s" as const }),
+        Effect.flip
+      )
+      const elapsed = Date.now() - started
+      const deliveredBeforeTimeout = delivered
+      if (typeof error === "string") return assert.fail(error)
+      if (error._tag !== "TimeoutError") return assert.fail(error._tag)
+      assert.strictEqual(error.timeoutMillis, timeoutMillis)
+      assert.isAtLeast(deliveredBeforeTimeout, 1, "bytes were dribbled before the timeout fired")
+      // a timer may fire a millisecond early; the slack also covers Date.now's resolution
+      assert.isAtLeast(elapsed, timeoutMillis - 50, "the timeout fired after its time, not before")
       yield* server.awaitClosed(1)
     }))
 })

@@ -15,12 +15,10 @@ import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
-import type * as Tracer from "effect/Tracer"
+import { recording } from "katanemo-testkit/Recorder"
 import * as Http from "node:http"
-import { accountId, keyId, recordingSpans, userId } from "./fixtures.js"
+import { accountId, keyId, userId } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 const token = "tok_ECHOED_secret_4f2a"
@@ -59,40 +57,6 @@ const typedFailure = <A, E>(effect: Effect.Effect<A, E>) =>
     if (error._tag === "None") return assert.fail(`a defect: ${Cause.pretty(exit.cause)}`)
     for (const text of shown(error.value)) assert.notInclude(text, token)
     return error.value
-  })
-
-/** Everything a value shows, as a tracer exporter or a log sink would write it. */
-const full = (value: unknown) =>
-  JSON.stringify(Inspectable.toJSON(value), (_, v: unknown) => typeof v === "bigint" ? String(v) : v)
-
-/**
- * Runs `effect` with a tracer that records every span and a logger that records every line, at
- * every level, and answers each rendered in full: a span's name, attributes, events and status
- * (a failure's cause), a log line's message, cause and annotations.
- */
-const recordingSpansAndLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.suspend(() => {
-    const logs: Array<string> = []
-    const logger = Logger.make(({ annotations, cause, logLevel, message }) => {
-      logs.push(full({ logLevel, message, cause, annotations }))
-    })
-    const render = (span: Tracer.Span) =>
-      full({
-        name: span.name,
-        attributes: [...span.attributes],
-        events: "events" in span ? span.events : [],
-        // as an exporter shows a span's end: its outcome, and a failure's cause in full
-        status: span.status._tag === "Started"
-          ? "started"
-          : Exit.isSuccess(span.status.exit)
-          ? "ok"
-          : Cause.pretty(span.status.exit.cause, { renderErrorCause: true })
-      })
-    return recordingSpans(effect).pipe(
-      Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
-      Logger.withMinimumLogLevel(LogLevel.All),
-      Effect.map((spans) => ({ spans: spans.map(render), logs }))
-    )
   })
 
 const deep = (depth: number) => "[".repeat(depth) + "]".repeat(depth)
@@ -227,13 +191,14 @@ for (const [name, layer] of layers) {
           if (n === 1) TestServer.json(res, 200, { accountId: "acme", userId: "ada" }, echo)
           else TestServer.json(res, 409, { message: "taken" }, echo)
         })
-        const seen = yield* recordingSpansAndLogs(
+        const seen = yield* recording(
           Effect.gen(function*() {
             yield* identity.getUser({ accountId, userId })
             yield* Effect.exit(identity.getUser({ accountId, userId }))
             yield* Effect.exit(identity.raw.getUser({ accountId, userId }))
           })
         )
+        assert.isTrue(Exit.isSuccess(seen.exit), "the calls ran")
         assert.isAbove(seen.spans.length, 3, "the operation's and the HttpClient's spans were recorded")
         assert.isTrue(seen.spans.some((span) => span.includes("x-echo")), "the HttpClient's span lists the headers")
         for (const text of [...seen.spans, ...seen.logs]) assert.notInclude(text, token)

@@ -7,7 +7,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
-import * as Tracer from "effect/Tracer"
 import * as TestServer from "./TestServer.js"
 
 export const accountId = AccountId.make("acme")
@@ -79,18 +78,3 @@ export const elapseRetryWait: Effect.Effect<Duration.Duration> = Effect.tap(
  * deliberate cast of the tests: the point is to get past the types.
  */
 export const untyped = <A>(value: unknown): A => value as A
-
-/** Runs `effect` with a tracer that records every span it starts (on top of the default tracer). */
-export const recordingSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.tracerWith((base) => {
-    const spans: Array<Tracer.Span> = []
-    const tracer = Tracer.make({
-      span: (...args) => {
-        const span = base.span(...args)
-        spans.push(span)
-        return span
-      },
-      context: (f, fiber) => base.context(f, fiber)
-    })
-    return Effect.map(Effect.withTracer(effect, tracer), () => spans)
-  })

@@ -3,7 +3,10 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 
-/** Number of generated values per property; CI raises it through the environment. */
+/**
+ * Number of generated values per property: 500, or `KATANEMO_PROPERTY_RUNS` (CI, `.ci/run`, sets
+ * 2000).
+ */
 export const numRuns = Number(process.env["KATANEMO_PROPERTY_RUNS"] ?? 500)
 
 /** Every key of a JSON value, at any depth. */

@@ -8,17 +8,27 @@
  * a rule does not hold. They expect a `TestClock` (run them with `@effect/vitest`'s `it.effect`)
  * and a client that does not retry, so that every target is observed one attempt at a time.
  *
+ * A few rules can only be broken on the wire (a body whose `accountId` disagrees with its path:
+ * the typed client always sends the two equal), so a target also provides a {@link Wire}: raw
+ * requests to the same server ({@link layerWire}), or, for a target without a wire such as the
+ * in-memory layer, to the server's handler over the same store ({@link layerWireInProcess}).
+ *
  * @since 0.1.0
  */
-import { IdentityApi } from "@katanemo/client"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { IdentityApi, type Operation, type Service as IdentityService } from "@katanemo/client"
 import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
+import * as IdentityServer from "./IdentityServer.js"
 import { IdentityStore, type Options as StoreOptions } from "./IdentityStore.js"
 
 /**
@@ -41,6 +51,94 @@ export interface TargetOptions extends StoreOptions {
 }
 
 /**
+ * A raw request: a method, a path (percent-encoded as it goes on the wire), and a body, sent as
+ * JSON text when given.
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export interface WireRequest {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE"
+  readonly path: string
+  readonly body?: unknown
+}
+
+/**
+ * A raw answer: the status and the body text.
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export interface WireResponse {
+  readonly status: number
+  readonly body: string
+}
+
+/**
+ * Raw requests to a target, for the rules only the wire can break. They carry no token (the cases
+ * that send them run without `validTokens`). A transport failure is a defect: a case cannot go on
+ * without the answer.
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export class Wire extends Context.Tag("@katanemo/testing/ContractSuite/Wire")<Wire, {
+  readonly send: (request: WireRequest) => Effect.Effect<WireResponse>
+}>() {}
+
+/**
+ * A {@link Wire} that sends each request to `baseUrl` through the `HttpClient` in context: the
+ * one the target's client uses (`IdentityHttpFake.layer`, or a real one to a server on a socket).
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export const layerWire = (baseUrl: string): Layer.Layer<Wire, never, HttpClient.HttpClient> =>
+  Layer.effect(
+    Wire,
+    Effect.map(HttpClient.HttpClient, (client) =>
+      Wire.of({
+        send: ({ body, method, path }) => {
+          const request = HttpClientRequest.make(method)(`${baseUrl}${path}`)
+          return client.execute(
+            body === undefined ? request : HttpClientRequest.bodyText(request, JSON.stringify(body), "application/json")
+          ).pipe(
+            Effect.flatMap((response) =>
+              Effect.map(response.text, (text) => ({ status: response.status, body: text }))
+            ),
+            Effect.scoped,
+            Effect.orDie
+          )
+        }
+      }))
+  )
+
+/**
+ * A {@link Wire} for a target that has none (the in-memory layer): each request goes to the
+ * server's handler, `IdentityServer.handle`, over the `IdentityStore` in context, which is what
+ * that store would answer behind a wire.
+ *
+ * @since 0.1.0
+ * @category wire
+ */
+export const layerWireInProcess: Layer.Layer<Wire, never, IdentityStore> = Layer.effect(
+  Wire,
+  Effect.map(IdentityStore, (store) =>
+    Wire.of({
+      send: ({ body, method, path }) =>
+        IdentityServer.handle({
+          method,
+          url: path,
+          headers: body === undefined ? {} : { "content-type": "application/json" },
+          body: body === undefined ? "" : JSON.stringify(body)
+        }).pipe(
+          Effect.map(({ body, status }) => ({ status, body })),
+          Effect.provideService(IdentityStore, store)
+        )
+    }))
+)
+
+/**
  * One rule.
  *
  * @since 0.1.0
@@ -49,7 +147,7 @@ export interface TargetOptions extends StoreOptions {
 export interface Case {
   readonly name: string
   readonly options: TargetOptions
-  readonly run: Effect.Effect<void, unknown, IdentityApi | IdentityStore>
+  readonly run: Effect.Effect<void, unknown, IdentityApi | IdentityStore | Wire>
 }
 
 const check = (condition: boolean, message: string): Effect.Effect<void, ContractViolation> =>
@@ -82,6 +180,41 @@ const ada = UserId.make("ada@acme.example")
 const bob = UserId.make("bob@acme.example")
 
 const make = (name: string, run: Case["run"], options: TargetOptions = {}): Case => ({ name, options, run })
+
+/** acme with one key and one user, for the auth cases. */
+const seededKey = KeyId.make("ck_seeded")
+const authSeed: TargetOptions["seed"] = {
+  accounts: [{
+    accountId: "acme",
+    keys: [{ clientId: seededKey, clientName: "seeded", roles: ["admin"] }],
+    users: [{ userId: ada, roles: ["viewer"] }]
+  }]
+}
+
+/** Every operation once, in an order in which each succeeds on {@link authSeed}. */
+const everyOperation = (
+  identity: IdentityService
+): { readonly [K in Operation]: Effect.Effect<unknown, { readonly _tag: string }> } => ({
+  createClientKey: identity.createClientKey({ accountId: acme, clientName: "new", defaultRoleId: "admin" }),
+  getClientKeyList: identity.getClientKeyList({ accountId: acme }),
+  getClientKey: identity.getClientKey({ accountId: acme, keyId: seededKey }),
+  deleteClientKey: identity.deleteClientKey({ accountId: acme, keyId: seededKey }),
+  createUserForAccount: identity.createUserForAccount({ accountId: acme, userId: bob }),
+  getUsersForAccount: identity.getUsersForAccount({ accountId: acme }),
+  getUser: identity.getUser({ accountId: acme, userId: ada }),
+  updateUser: identity.updateUser({ accountId: acme, userId: ada, roles: ["admin"] })
+})
+
+/** Every operation is refused with an `UnauthorizedException`, and the store is as seeded. */
+const everyOperationUnauthorized = Effect.gen(function*() {
+  const identity = yield* IdentityApi
+  const store = yield* IdentityStore
+  for (const [operation, call] of Object.entries(everyOperation(identity))) {
+    yield* failsWith(call, "UnauthorizedException", operation)
+  }
+  yield* equal((yield* store.keys("acme")).map((k) => k.clientKeyId), [seededKey], "the keys are as seeded")
+  yield* equal((yield* store.users("acme")).map((u) => [u.userId, u.roles]), [[ada, ["viewer"]]], "the users too")
+})
 
 /**
  * Waits, in real time, until a fiber sleeps on the `TestClock` until `millis` from now (a delayed
@@ -159,6 +292,31 @@ export const cases: ReadonlyArray<Case> = [
       const keyId = KeyId.make("ck_missing")
       yield* failsWith(identity.getClientKey({ accountId: acme, keyId }), "NotFoundException", "get")
       yield* failsWith(identity.deleteClientKey({ accountId: acme, keyId }), "NotFoundException", "delete")
+    })
+  ),
+
+  make(
+    "keys: another account can neither read nor delete a key: a NotFoundException, and the key stays",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const created = yield* identity.createClientKey({ accountId: acme, clientName: "ci-bot", defaultRoleId: "admin" })
+      yield* identity.createClientKey({ accountId: globex, clientName: "ci-bot", defaultRoleId: "admin" })
+      const keyId = KeyId.make(created.clientId ?? "")
+      yield* failsWith(identity.getClientKey({ accountId: globex, keyId }), "NotFoundException", "get from globex")
+      yield* failsWith(
+        identity.deleteClientKey({ accountId: globex, keyId }),
+        "NotFoundException",
+        "delete from globex"
+      )
+      const store = yield* IdentityStore
+      yield* equal((yield* store.keys("acme")).map((k) => k.clientKeyId), [keyId], "acme still holds it")
+      yield* equal((yield* identity.getClientKey({ accountId: acme, keyId })).clientKeyId, keyId, "acme still reads it")
+      yield* equal(
+        (yield* identity.getClientKeyList({ accountId: acme })).map((k) => k.clientKeyId),
+        [keyId],
+        "acme still lists it"
+      )
+      yield* equal((yield* identity.getClientKeyList({ accountId: globex })).length, 1, "globex keeps its own")
     })
   ),
 
@@ -251,6 +409,97 @@ export const cases: ReadonlyArray<Case> = [
   ),
 
   make(
+    "users: an update that leaves roles or tags out clears them, as a PUT does",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const rolesOnly = yield* identity.updateUser({ accountId: acme, userId: ada, roles: ["admin"] })
+      yield* equal([rolesOnly.roles, rolesOnly.tags], [["admin"], {}], "roles given, tags left out")
+      const tagsOnly = yield* identity.updateUser({ accountId: acme, userId: ada, tags: { team: ["sre"] } })
+      yield* equal([tagsOnly.roles, tagsOnly.tags], [[], { team: ["sre"] }], "tags given, roles left out")
+      yield* identity.updateUser({ accountId: acme, userId: ada, roles: ["viewer"], tags: { a: ["b"] } })
+      const neither = yield* identity.updateUser({ accountId: acme, userId: ada })
+      yield* equal([neither.roles, neither.tags], [[], {}], "both left out")
+      const read = yield* identity.getUser({ accountId: acme, userId: ada })
+      yield* equal([read.roles, read.tags, read.isActive], [[], {}, true], "read back, the rest kept")
+    }),
+    {
+      seed: {
+        accounts: [{
+          accountId: "acme",
+          users: [{ userId: "ada@acme.example", isActive: true, roles: ["viewer"], tags: { team: ["platform"] } }]
+        }]
+      }
+    }
+  ),
+
+  make(
+    "users: on the wire, a body whose accountId or userId differs from the path is a 400 naming it, and changes nothing",
+    Effect.gen(function*() {
+      const wire = yield* Wire
+      const store = yield* IdentityStore
+      const user = `/org/acme/user/${encodeURIComponent(ada)}`
+      const refused = (response: WireResponse, field: string, what: string) =>
+        Effect.zipRight(
+          equal(response.status, 400, `${what}: the status (${response.body})`),
+          check(response.body.includes(field), `${what}: the message names ${field}: ${response.body}`)
+        )
+      yield* refused(
+        yield* wire.send({ method: "PUT", path: user, body: { accountId: "globex", userId: ada, roles: ["admin"] } }),
+        "accountId",
+        "PUT with accountId globex"
+      )
+      yield* refused(
+        yield* wire.send({ method: "PUT", path: user, body: { accountId: "acme", userId: bob, roles: ["admin"] } }),
+        "userId",
+        "PUT with another userId"
+      )
+      yield* refused(
+        yield* wire.send({ method: "POST", path: "/org/acme/user", body: { accountId: "globex", userId: bob } }),
+        "accountId",
+        "POST with accountId globex"
+      )
+      yield* equal((yield* store.calls).length, 0, "no call reached the store")
+      const roles = (accountId: string) =>
+        Effect.map(store.users(accountId), (users) => users.map((u) => [u.userId, u.roles]))
+      yield* equal(yield* roles("acme"), [[ada, ["viewer"]]], "acme's users are unchanged")
+      yield* equal(yield* roles("globex"), [[ada, ["viewer"]]], "globex's users are unchanged")
+      // the same request with the path's ids goes through: the wire itself works
+      const agreed = yield* wire.send({
+        method: "PUT",
+        path: user,
+        body: { accountId: "acme", userId: ada, roles: ["admin"] }
+      })
+      yield* equal(agreed.status, 200, `the agreeing PUT (${agreed.body})`)
+      yield* equal(yield* roles("acme"), [[ada, ["admin"]]], "the agreeing PUT updated acme's user")
+    }),
+    {
+      seed: {
+        accounts: [
+          { accountId: "acme", users: [{ userId: "ada@acme.example", roles: ["viewer"] }] },
+          { accountId: "globex", users: [{ userId: "ada@acme.example", roles: ["viewer"] }] }
+        ]
+      }
+    }
+  ),
+
+  make(
+    "users: another account can neither read nor update a user: a NotFoundException, and the user stays",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const store = yield* IdentityStore
+      yield* failsWith(identity.getUser({ accountId: globex, userId: ada }), "NotFoundException", "get from globex")
+      yield* failsWith(
+        identity.updateUser({ accountId: globex, userId: ada, roles: ["admin"] }),
+        "NotFoundException",
+        "update from globex"
+      )
+      yield* equal((yield* store.users("acme")).map((u) => u.roles), [["viewer"]], "acme's user is unchanged")
+      yield* equal((yield* store.users("globex")).length, 0, "globex has no users")
+    }),
+    { seed: { accounts: [{ accountId: "acme", users: [{ userId: "ada@acme.example", roles: ["viewer"] }] }] } }
+  ),
+
+  make(
     "users: reading or updating an unknown user is a NotFoundException",
     Effect.gen(function*() {
       const identity = yield* IdentityApi
@@ -284,30 +533,26 @@ export const cases: ReadonlyArray<Case> = [
   ),
 
   make(
-    "auth: with valid tokens configured, a call without one is an UnauthorizedException",
-    Effect.gen(function*() {
-      const identity = yield* IdentityApi
-      yield* failsWith(identity.getClientKeyList({ accountId: acme }), "UnauthorizedException", "no token")
-    }),
-    { validTokens: ["tok_good"] }
+    "auth: with valid tokens configured, every operation without one is an UnauthorizedException and changes nothing",
+    everyOperationUnauthorized,
+    { validTokens: ["tok_good"], seed: authSeed }
   ),
 
   make(
-    "auth: a wrong token is an UnauthorizedException",
-    Effect.gen(function*() {
-      const identity = yield* IdentityApi
-      yield* failsWith(identity.getUsersForAccount({ accountId: acme }), "UnauthorizedException", "wrong token")
-    }),
-    { validTokens: ["tok_good"], token: Redacted.make("tok_bad") }
+    "auth: every operation with a wrong token is an UnauthorizedException and changes nothing",
+    everyOperationUnauthorized,
+    { validTokens: ["tok_good"], token: Redacted.make("tok_bad"), seed: authSeed }
   ),
 
   make(
-    "auth: a valid token is accepted",
+    "auth: a valid token is accepted by every operation",
     Effect.gen(function*() {
       const identity = yield* IdentityApi
-      yield* identity.createClientKey({ accountId: acme, clientName: "ok", defaultRoleId: "r" })
+      for (const [operation, call] of Object.entries(everyOperation(identity))) {
+        yield* Effect.mapError(call, (error) => new ContractViolation({ message: `${operation}: ${error._tag}` }))
+      }
     }),
-    { validTokens: ["tok_good"], token: Redacted.make("tok_good") }
+    { validTokens: ["tok_good"], token: Redacted.make("tok_good"), seed: authSeed }
   ),
 
   make(

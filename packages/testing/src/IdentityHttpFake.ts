@@ -2,7 +2,9 @@
  * A wire-level fake: an `HttpClient` that answers every request from an {@link IdentityStore} by
  * running the server side of the contract in process. No sockets: `IdentityApi.layer` from
  * `@katanemo/client` runs unchanged on top of it, with its encoding, status handling, error
- * bodies, timeouts and retries. `layerClient` is that pair in one layer.
+ * bodies, timeouts and retries. `layerClient` is that pair in one layer. Injected faults that
+ * drop the answer behave as over a socket: `reset` fails the request (the client's
+ * `TransportError`), `noAnswer` never answers (the client's `TimeoutError`).
  *
  * On a `TestClock` (as in `it.effect`), the layer moves the clock on whenever the test is stuck
  * waiting for it, so a retry after a 429 finishes on its own instead of hanging the test.
@@ -11,6 +13,7 @@
  */
 import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { IdentityApi, type IdentityApiConfig } from "@katanemo/client"
 import type * as ConfigError from "effect/ConfigError"
@@ -47,11 +50,18 @@ const fake = (store: IdentityStore["Type"], onRequest: () => void): HttpClient.H
       })
     }).pipe(
       Effect.provideService(IdentityStore, store),
-      Effect.map((response) =>
-        HttpClientResponse.fromWeb(
-          request,
-          new Response(response.body, { status: response.status, headers: response.headers })
-        )
+      Effect.flatMap((response) =>
+        response.drop === "noAnswer"
+          // an injected fault after the store acted: no answer until the client's timeout
+          ? Effect.never
+          : response.drop === "reset"
+          ? Effect.fail(
+            new HttpClientError.RequestError({ request, reason: "Transport", description: "connection reset" })
+          )
+          : Effect.succeed(HttpClientResponse.fromWeb(
+            request,
+            new Response(response.body, { status: response.status, headers: response.headers })
+          ))
       )
     )
   )

@@ -16,7 +16,8 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
-import { IdentityStore, type Rejection } from "./IdentityStore.js"
+import * as Stream from "effect/Stream"
+import { type Drop, IdentityStore, type Rejection } from "./IdentityStore.js"
 import { statusOf } from "./internal/exceptions.js"
 import { nestsDeeperThan } from "./internal/nesting.js"
 import { endpoints, type InputOf, operations, type OutputOf } from "./internal/operations.js"
@@ -45,6 +46,11 @@ export interface Response {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /**
+   * Set when an injected fault drops the answer: a transport resets the connection or never
+   * answers. One that cannot (no socket) sends the response as it is (a 500 saying so).
+   */
+  readonly drop?: Drop | undefined
 }
 
 /**
@@ -111,15 +117,45 @@ export const wireBody = (exception: ApiException): string => {
  * @since 0.1.0
  * @category encoding
  */
-export const rejection = ({ exception, retryAfter }: Rejection): Effect.Effect<Response> =>
-  replyText(
-    statusOf(exception),
-    wireBody(exception),
-    Option.match(retryAfter, {
-      onNone: () => ({}),
-      onSome: (wait) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(wait)))) })
-    })
+export const rejection = ({ drop, exception, retryAfter }: Rejection): Effect.Effect<Response> =>
+  Effect.map(
+    replyText(
+      statusOf(exception),
+      wireBody(exception),
+      Option.match(retryAfter, {
+        onNone: () => ({}),
+        onSome: (wait) => ({ "retry-after": String(Math.max(1, Math.ceil(Duration.toSeconds(wait)))) })
+      })
+    ),
+    (response) => (drop === undefined ? response : { ...response, drop })
   )
+
+/** What the server needs of a Node socket to drop an answer. */
+interface Socket {
+  readonly destroyed: boolean
+  readonly destroy: () => void
+  readonly once: (event: "close", listener: () => void) => unknown
+  readonly off: (event: "close", listener: () => void) => unknown
+}
+
+const isSocket = (u: unknown): u is Socket =>
+  typeof u === "object" && u !== null && typeof Reflect.get(u, "destroyed") === "boolean"
+  && ["destroy", "once", "off"].every((method) => typeof Reflect.get(u, method) === "function")
+
+/** The socket under a Node request (`IncomingMessage.socket`), when the platform's request has one. */
+const socketOf = (source: unknown): Option.Option<Socket> => {
+  const socket: unknown = typeof source === "object" && source !== null ? Reflect.get(source, "socket") : undefined
+  return isSocket(socket) ? Option.some(socket) : Option.none()
+}
+
+/** Waits until the socket has closed (the client gave up, or the server destroyed it). */
+const closed = (socket: Socket): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    if (socket.destroyed) return resume(Effect.void)
+    const listener = () => resume(Effect.void)
+    socket.once("close", listener)
+    return Effect.sync(() => void socket.off("close", listener))
+  })
 
 /**
  * The answer to one operation's outcome: 200 with the encoded model, or the rejection.
@@ -267,8 +303,32 @@ export const handle = (request: Request): Effect.Effect<Response, never, Identit
   })
 
 /**
+ * Reads a request body: its text, or none when it is longer than {@link maxBodyBytes}. A longer
+ * body is still read to its end (and dropped: memory stays bounded), for stopping early would
+ * close the socket under a client that is still sending, which would then never see the 413.
+ */
+const readBody = <E>(stream: Stream.Stream<Uint8Array, E>): Effect.Effect<Option.Option<string>, E> =>
+  Effect.suspend(() => {
+    const parts: Array<Uint8Array> = []
+    let bytes = 0
+    return Stream.runForEach(stream, (part) =>
+      Effect.sync(() => {
+        bytes += part.length
+        if (bytes <= maxBodyBytes) parts.push(part)
+        else parts.length = 0
+      })).pipe(
+        Effect.map(() => bytes > maxBodyBytes ? Option.none() : Option.some(Buffer.concat(parts).toString("utf8")))
+      )
+  })
+
+const tooLarge = errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
+
+/**
  * The server as an `@effect/platform` HTTP app: serve it with any `HttpServer` (the local API
- * uses Node's). Bodies over {@link maxBodyBytes} are refused with 413 without being read.
+ * uses Node's). A body over {@link maxBodyBytes} is refused with 413: at once, unread, when its
+ * `Content-Length` says so; after reading it to its end (keeping none of the excess) when it comes
+ * chunked. An injected `noAnswer` fault holds the request until the client closes it; a `reset`
+ * one destroys the socket (on Node; elsewhere the 500 is sent).
  *
  * @since 0.1.0
  * @category handlers
@@ -280,14 +340,26 @@ export const httpApp: Effect.Effect<
 > = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
   const length = Number(request.headers["content-length"] ?? "0")
-  const body = length > maxBodyBytes
-    ? Option.none()
-    : yield* request.text.pipe(Effect.option, HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)))
-  const response = Option.isNone(body)
-    ? length > maxBodyBytes
-      ? yield* errorBody(413, `Request bodies are limited to ${maxBodyBytes} bytes`)
-      : yield* badRequest("The request body could not be read (or exceeds the limit)")
-    : yield* handle({ method: request.method, url: request.url, headers: request.headers, body: body.value })
+  const response = length > maxBodyBytes ? yield* tooLarge : yield* Effect.matchEffect(readBody(request.stream), {
+    onFailure: () => badRequest("The request body could not be read"),
+    onSuccess: Option.match({
+      onNone: () => tooLarge,
+      onSome: (body) => handle({ method: request.method, url: request.url, headers: request.headers, body })
+    })
+  })
+  // An injected fault after the store acted. Over a Node socket: a reset destroys it; no answer
+  // waits until the client gives up and closes it. Either way the answer then goes nowhere, and
+  // this fiber ends (the platform's own interruption on a closed connection did not end it).
+  // Without a socket, no answer is never to answer, and a reset is the 500.
+  if (response.drop !== undefined) {
+    const socket = socketOf(request.source)
+    if (Option.isSome(socket)) {
+      if (response.drop === "reset") socket.value.destroy()
+      yield* closed(socket.value)
+    } else if (response.drop === "noAnswer") {
+      return yield* Effect.never
+    }
+  }
   return HttpServerResponse.text(response.body, {
     status: response.status,
     headers: response.headers,

@@ -16,6 +16,7 @@ import {
   ClientKeyObject,
   ClientKeyResponse,
   ConflictException,
+  InternalServerErrorException,
   Issues,
   KeyId,
   NotFoundException,
@@ -35,6 +36,7 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import { statusOf } from "./internal/exceptions.js"
 import type { InputOf, OutputOf } from "./internal/operations.js"
 import { bounded, formatPath, ruleIssues, tidy } from "./internal/seed.js"
 
@@ -59,13 +61,15 @@ export const SeedKey = Schema.Struct({
 })
 
 /**
- * A user to start from.
+ * A user to start from. `token`, when given, is the user's token: the store serves it as the
+ * user's `token` (a `Redacted` once decoded), so that tests can check it never shows.
  *
  * @since 0.1.0
  * @category seed
  */
 export const SeedUser = Schema.Struct({
   userId: UserId,
+  token: Schema.optional(NonEmpty),
   isAdmin: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   isActive: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
@@ -105,7 +109,7 @@ const SeedShape = Schema.Struct({
  *     {
  *       "accountId": "acme",
  *       "keys": [{ "clientId": "key-ci", "clientName": "ci-bot", "roles": ["admin"] }],
- *       "users": [{ "userId": "ada@acme.example", "roles": ["developer"], "isActive": true }]
+ *       "users": [{ "userId": "ada@acme.example", "roles": ["developer"], "isActive": true, "token": "utok_ada" }]
  *     }
  *   ]
  * }
@@ -201,24 +205,82 @@ export interface CallRecord {
 }
 
 /**
- * A fault to inject: the next `times` calls (of `operation`, or of any when absent) wait `delay`,
- * then fail with `fail` when given (or proceed when not).
+ * How an injected fault ends a call instead of answering it, over a connection: `"reset"` drops
+ * the connection, `"noAnswer"` keeps it open and never answers, so the client's timeout ends the
+ * call. Where there is no connection (`IdentityApiMemory`), the call fails with the fault's
+ * exception instead.
  *
  * @since 0.1.0
  * @category faults
  */
-export interface Fault {
-  readonly operation?: Operation | undefined
-  /** How many calls the fault applies to (default 1; 0 or less: none). */
-  readonly times?: number | undefined
+export type Drop = "reset" | "noAnswer"
+
+/**
+ * What one injected fault does, wherever it comes from (see {@link Fault} and
+ * {@link Service.setRandomFaults}).
+ *
+ * - `when: "before"` (the default): the call fails before the store acts, so it changes nothing;
+ * - `when: "after"`: the store acts first (a create creates, an update updates), then the call
+ *   fails: the caller cannot tell whether it took effect, as after a real server's late failure.
+ *
+ * The call waits `delay`, then fails with `fail` or ends as `drop` says; with neither, it proceeds.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export interface FaultAction {
+  readonly when?: "before" | "after" | undefined
   readonly fail?: ApiException | undefined
+  /** Over a connection, end the call this way instead of answering (it takes precedence over `fail`). */
+  readonly drop?: Drop | undefined
   readonly delay?: Duration.DurationInput | undefined
   /** For a `TooManyRequestsException`: the `Retry-After` a server sends with it. */
   readonly retryAfter?: Duration.DurationInput | undefined
 }
 
 /**
+ * A fault to inject: the next `times` calls (of `operation`, or of any when absent) meet it. The
+ * token check comes first: a call without a valid token gets its 401 and leaves the fault pending.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export interface Fault extends FaultAction {
+  readonly operation?: Operation | undefined
+  /** How many calls the fault applies to (default 1; 0 or less: none). */
+  readonly times?: number | undefined
+}
+
+/**
+ * Random faults: each call (with a valid token) meets one, with probability `probability`, picked
+ * uniformly from `exceptions` (each failing the call before the store acts) and `faults`.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export interface RandomFaults {
+  readonly probability: number
+  /** Exceptions that fail a call before the store acts (`{ fail: exception }` for each). */
+  readonly exceptions?: ReadonlyArray<ApiException> | undefined
+  readonly faults?: ReadonlyArray<FaultAction> | undefined
+}
+
+/**
+ * The name under which {@link Service.firedFaults} counts a fault: when it fired and what it did,
+ * such as `before 429`, `after 500`, `after reset`, `after noAnswer`, or `before delay` for a
+ * fault that only waits.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const faultLabel = (fault: FaultAction): string => {
+  const what = fault.drop ?? (fault.fail === undefined ? "delay" : String(statusOf(fault.fail)))
+  return `${fault.when ?? "before"} ${what}`
+}
+
+/**
  * Why the store refused a call: the API exception, and the `Retry-After` a server should send.
+ * `drop`, when set, asks a server to end the call that way instead of answering with the exception.
  *
  * @since 0.1.0
  * @category models
@@ -226,6 +288,7 @@ export interface Fault {
 export interface Rejection {
   readonly exception: ApiException
   readonly retryAfter: Option.Option<Duration.Duration>
+  readonly drop?: Drop | undefined
 }
 
 /**
@@ -247,7 +310,10 @@ export interface AccountSnapshot {
  * @category models
  */
 export interface Service {
-  /** Answers one call by the API's rules, after faults, the token check and the rate limit. */
+  /**
+   * Answers one call by the API's rules: the token check first (401), then a fault that fires
+   * before the store acts, the rate limit, the rules, and a fault that fires after it acted.
+   */
   readonly dispatch: <K extends Operation>(
     operation: K,
     input: InputOf<K>,
@@ -270,13 +336,18 @@ export interface Service {
   /** Sets (or, with `undefined`, lifts) the rate limit in calls per second. */
   readonly setRateLimit: (perSecond: number | undefined) => Effect.Effect<void>
   /**
-   * Makes each call fail, with the given probability, with one of `exceptions` picked at random
-   * (before it reaches the rules, so a failed create creates nothing); `undefined` stops it. The
-   * randomness is Effect's `Random`.
+   * Makes each call with a valid token meet, with the given probability, one of the faults picked
+   * at random: each of `exceptions` fails a call before it reaches the rules (a failed create
+   * creates nothing); each of `faults` does what it says, before or after the store acts.
+   * `undefined` stops it. The randomness is Effect's `Random`.
    */
-  readonly setRandomFaults: (
-    faults: { readonly probability: number; readonly exceptions: ReadonlyArray<ApiException> } | undefined
-  ) => Effect.Effect<void>
+  readonly setRandomFaults: (faults: RandomFaults | undefined) => Effect.Effect<void>
+  /**
+   * How many injected faults (given or random) have fired since the store was made, by
+   * {@link faultLabel} (`before 429`, `after 500`, `after reset`, …): a load test checks with it
+   * that each kind it asked for did fire.
+   */
+  readonly firedFaults: Effect.Effect<Readonly<Record<string, number>>>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,6 +408,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           userId: user.userId,
           isAdmin: user.isAdmin,
           isActive: user.isActive,
+          ...(user.token === undefined ? {} : { token: Redacted.make(user.token) }),
           tags: user.tags,
           roles: user.roles
         })
@@ -345,6 +417,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     }
 
     const state = yield* Ref.make<ReadonlyMap<string, Account>>(initial)
+    // Every key id ever held, so that a new one is unique (and a deleted one is never reused)
+    // without scanning every account on each create, which made a long run quadratic.
+    const keyIds = new Set(Array.from(initial.values(), (a) => a.keys.map((key) => key.clientKeyId)).flat())
     // A plain array: appending to an immutable one copies it on every call (quadratic under load).
     const maxCallRecords = Math.max(0, options.maxCallRecords ?? 10_000)
     let calls: Array<CallRecord> = []
@@ -366,7 +441,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
 
     /** Takes the first pending fault that applies to `operation`, if any. */
     const takeFault = (operation: Operation) =>
-      Ref.modify(faults, (pending): [Option.Option<Fault>, ReadonlyArray<PendingFault>] => {
+      Ref.modify(faults, (pending): [Option.Option<FaultAction>, ReadonlyArray<PendingFault>] => {
         const index = pending.findIndex((p) => p.fault.operation === undefined || p.fault.operation === operation)
         const found = pending[index]
         if (found === undefined) return [Option.none(), pending]
@@ -376,26 +451,43 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
         return [Option.some(found.fault), rest]
       })
 
-    const randomFaults = yield* Ref.make<
-      { readonly probability: number; readonly exceptions: ReadonlyArray<ApiException> } | undefined
-    >(undefined)
+    const randomFaults = yield* Ref.make<ReadonlyArray<FaultAction>>([])
+    const randomProbability = yield* Ref.make(0)
 
-    const applyRandomFault: Effect.Effect<void, Rejection> = Effect.flatMap(Ref.get(randomFaults), (faults) => {
-      if (faults === undefined || faults.exceptions.length === 0) return Effect.void
-      return Effect.flatMap(Random.next, (draw) => {
-        if (draw >= faults.probability) return Effect.void
-        return Effect.flatMap(Random.nextIntBetween(0, faults.exceptions.length), (i) => {
-          const exception = faults.exceptions[i]
-          return exception === undefined ? Effect.void : Effect.fail(reject(exception))
-        })
-      })
-    })
+    /** With the configured probability, one of the random faults. */
+    const drawRandomFault: Effect.Effect<Option.Option<FaultAction>> = Effect.flatMap(
+      Ref.get(randomFaults),
+      (actions) =>
+        actions.length === 0
+          ? Effect.succeedNone
+          : Effect.flatMap(Effect.zip(Random.next, Ref.get(randomProbability)), ([draw, probability]) =>
+            draw >= probability
+              ? Effect.succeedNone
+              : Effect.map(Random.nextIntBetween(0, actions.length), (i) => Option.fromNullable(actions[i])))
+    )
 
-    const applyFault = (operation: Operation): Effect.Effect<void, Rejection> =>
-      Effect.flatMap(takeFault(operation), (fault) => {
-        if (Option.isNone(fault)) return Effect.void
-        const { delay, fail, retryAfter } = fault.value
+    /** The fault this call meets: a pending given one first, else perhaps a random one. */
+    const pickFault = (operation: Operation): Effect.Effect<Option.Option<FaultAction>> =>
+      Effect.flatMap(takeFault(operation), (given) => Option.isSome(given) ? Effect.succeed(given) : drawRandomFault)
+
+    const fired = new Map<string, number>()
+
+    /** Counts the fault, waits its delay, then fails as it says (or lets the call go on). */
+    const fire = (fault: FaultAction): Effect.Effect<void, Rejection> =>
+      Effect.suspend(() => {
+        const label = faultLabel(fault)
+        fired.set(label, (fired.get(label) ?? 0) + 1)
+        const { delay, drop, fail, retryAfter } = fault
         const wait = delay === undefined ? Effect.void : Effect.sleep(delay)
+        if (drop !== undefined) {
+          const exception = fail ?? new InternalServerErrorException({
+            message: drop === "reset"
+              ? "Injected fault: the connection was reset"
+              : "Injected fault: no answer was sent",
+            errorCode: "INJECTED_DROP"
+          })
+          return Effect.zipRight(wait, Effect.fail({ exception, retryAfter: Option.none(), drop }))
+        }
         return fail === undefined
           ? wait
           : Effect.zipRight(
@@ -449,11 +541,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
               })
             )
           }
-          const taken = new Set(
-            Array.from((yield* Ref.get(state)).values(), (a) => a.keys.map((k) => k.clientKeyId)).flat()
-          )
           let clientId = KeyId.make(`ck_${yield* randomString(20)}`)
-          while (taken.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+          while (keyIds.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+          keyIds.add(clientId)
           const secret = Redacted.make(`cs_${yield* randomString(40)}`)
           const key = ClientKeyObject.make({
             accountId,
@@ -528,12 +618,19 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
 
     const dispatch = <K extends Operation>(operation: K, input: InputOf<K>, token: string | undefined) => {
       const handler: (input: InputOf<K>) => Effect.Effect<OutputOf<K>, ApiException> = handlers[operation]
-      return applyFault(operation).pipe(
-        Effect.zipRight(applyRandomFault),
-        Effect.zipRight(checkToken(token)),
-        Effect.zipRight(checkRate),
-        // one call's read-check-write at a time: concurrent creates of one name cannot both pass
-        Effect.zipRight(lock.withPermits(1)(Effect.mapError(handler(input), (exception) => reject(exception)))),
+      // 401 first, as the real API: an unauthenticated call meets no fault (and leaves it pending)
+      return checkToken(token).pipe(
+        Effect.zipRight(pickFault(operation)),
+        Effect.flatMap((fault) => {
+          const after = Option.isSome(fault) && fault.value.when === "after"
+          const act = (Option.isSome(fault) && !after ? fire(fault.value) : Effect.void).pipe(
+            Effect.zipRight(checkRate),
+            // one call's read-check-write at a time: concurrent creates of one name cannot both pass
+            Effect.zipRight(lock.withPermits(1)(Effect.mapError(handler(input), (exception) => reject(exception))))
+          )
+          // the store has acted (a create created), whatever it answered; then the fault replaces the answer
+          return after ? Effect.flatMap(Effect.exit(act), (exit) => Effect.zipRight(fire(fault.value), exit)) : act
+        }),
         Effect.onExit((exit) =>
           record({ operation, input, outcome: Exit.mapError(exit, (rejection) => rejection.exception) })
         )
@@ -560,7 +657,15 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           : Effect.void,
       clearFaults: Ref.set(faults, []),
       setRateLimit: (perSecond) => Ref.set(rateLimit, perSecond),
-      setRandomFaults: (faults) => Ref.set(randomFaults, faults)
+      setRandomFaults: (faults) =>
+        Effect.zipRight(
+          Ref.set(randomProbability, faults?.probability ?? 0),
+          Ref.set(randomFaults, [
+            ...(faults?.exceptions ?? []).map((fail): FaultAction => ({ fail })),
+            ...(faults?.faults ?? [])
+          ])
+        ),
+      firedFaults: Effect.sync(() => Object.fromEntries(fired))
     } satisfies Service
   })
 

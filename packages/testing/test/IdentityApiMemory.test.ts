@@ -1,12 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, NotFoundException } from "@katanemo/client"
 import { AccountId, ConflictException, Issues, KeyId, UserId } from "@katanemo/models"
-import { decodeSeed, IdentityApiMemory, IdentityStore, Seed, SeedError } from "@katanemo/testing"
+import { decodeSeed, IdentityApiMemory, IdentityHttpFake, IdentityStore, Seed, SeedError } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
 const acme = AccountId.make("acme")
@@ -106,6 +108,45 @@ describe("IdentityApiMemory", () => {
     }).pipe(Effect.provide(IdentityApiMemory.layer())))
 })
 
+describe("key ids", () => {
+  // The store draws ids from Effect's Random. A fixed Random replays its values from the start, so
+  // a store given a fresh one draws, as its first id, the id an earlier store drew first.
+  const replay = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.withRandom(effect, Random.fixed(Array.from({ length: 61 }, (_, i) => i)))
+  const create = (store: IdentityStore.Service, accountId: string) =>
+    Effect.map(
+      store.dispatch(
+        "createClientKey",
+        { accountId: AccountId.make(accountId), clientName: "new", defaultRoleId: "r" },
+        undefined
+      ),
+      (key) => key.clientId ?? ""
+    )
+  const seededWith = (clientId: string) =>
+    IdentityStore.make({ seed: { accounts: [{ accountId: "globex", keys: [{ clientId, clientName: "held" }] }] } })
+
+  it.effect("a new key never takes an id another account's key holds", () =>
+    Effect.gen(function*() {
+      const first = yield* replay(Effect.flatMap(IdentityStore.make(), (store) => create(store, "acme")))
+      const store = yield* seededWith(first)
+      const second = yield* replay(create(store, "acme"))
+      assert.notStrictEqual(second, first, "the store drew the held id again and kept it")
+      assert.deepStrictEqual((yield* store.keys("globex")).map((key) => key.clientKeyId), [first])
+    }).pipe(Effect.orDie))
+
+  it.effect("a deleted key's id is not issued again", () =>
+    Effect.gen(function*() {
+      const first = yield* replay(Effect.flatMap(IdentityStore.make(), (store) => create(store, "acme")))
+      const store = yield* seededWith(first)
+      yield* store.dispatch(
+        "deleteClientKey",
+        { accountId: AccountId.make("globex"), keyId: KeyId.make(first) },
+        undefined
+      )
+      assert.notStrictEqual(yield* replay(create(store, "acme")), first, "the deleted key's id was issued again")
+    }).pipe(Effect.orDie))
+})
+
 describe("seeding", () => {
   it.effect("defaults apply: keys active, users inactive and not admins", () =>
     Effect.gen(function*() {
@@ -126,6 +167,38 @@ describe("seeding", () => {
         accounts: [{ accountId: "acme", keys: [{ clientId: "k1", clientName: "one" }], users: [{ userId: "ada" }] }]
       }
     }))))
+
+  it.effect("a seeded user's token is served as the user's token, a Redacted, in memory and over the wire", () =>
+    Effect.gen(function*() {
+      const seed = {
+        accounts: [{ accountId: "acme", users: [{ userId: "grace", token: "utok_grace_0123" }, { userId: "ada" }] }]
+      }
+      const grace = UserId.make("grace")
+      for (const layer of [IdentityApiMemory.layer({ seed }), IdentityHttpFake.layerClient({ seed })]) {
+        const tokens = yield* Effect.gen(function*() {
+          const identity = yield* IdentityApi
+          const got = yield* identity.getUser({ accountId: acme, userId: grace })
+          const updated = yield* identity.updateUser({ accountId: acme, userId: grace, roles: ["dev"] })
+          const listed = yield* identity.getUsersForAccount({ accountId: acme })
+          const invited = yield* identity.createUserForAccount({ accountId: acme, userId: UserId.make("lin") })
+          assert.strictEqual(String(got.token), "<redacted>")
+          return [got, updated, ...listed, invited].map((user) =>
+            user.token === undefined ? "none" : Redacted.value(user.token)
+          )
+        }).pipe(Effect.provide(layer))
+        // an invite issues none: the contract has the invited user verify an email and set a
+        // password, so the inviter is not handed the new user's token
+        assert.deepStrictEqual(tokens, ["utok_grace_0123", "utok_grace_0123", "utok_grace_0123", "none", "none"])
+      }
+    }))
+
+  it.effect("a seeded user's token may not be empty", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        decodeSeed({ accounts: [{ accountId: "a", users: [{ userId: "u", token: "" }] }] })
+      )
+      assert.match(error.message, /accounts\[0\]\.users\[0\]\.token: Expected a non empty string/)
+    }))
 
   const bad: ReadonlyArray<readonly [string, unknown, RegExp]> = [
     ["a duplicate key name", {

@@ -3,6 +3,8 @@ import { TooManyRequestsException } from "@katanemo/models"
 import { IdentityServer, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Http from "node:http"
+import { baseUrl, serverLayer } from "./targets.js"
 
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   IdentityServer.handle({ method: "POST", url, headers: { "content-type": "application/json", ...headers }, body })
@@ -142,4 +144,72 @@ describe("IdentityServer.handle", () => {
       assert.strictEqual((yield* get("/org/acme/keys", { authorization: "Basic dG9r" })).status, 401)
       assert.strictEqual((yield* get("/org/acme/keys", { authorization: "Bearer tok" })).status, 200)
     }).pipe(Effect.provide(IdentityStore.layer({ validTokens: ["tok"] }))))
+})
+
+/** A response as read off the socket. */
+interface Answer {
+  readonly status: number
+  readonly body: string
+}
+
+/**
+ * POSTs `{"clientName":"x…x","defaultRoleId":"admin"}` with a name of `nameBytes` bytes, in 64 KiB
+ * chunks, with `Transfer-Encoding: chunked` (no `Content-Length`: the server learns the size only by
+ * reading), and answers the response. A socket the server closes before answering is a failure.
+ */
+const postChunked = (url: string, nameBytes: number) =>
+  Effect.async<Answer, Error>((resume) => {
+    const request = Http.request(`${url}/org/acme/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" }
+    })
+    request.on("response", (response) => {
+      let body = ""
+      response.setEncoding("utf8")
+      response.on("data", (chunk: string) => (body += chunk))
+      response.on("end", () => resume(Effect.succeed({ status: response.statusCode ?? 0, body })))
+      response.on("error", (error) => resume(Effect.fail(error)))
+    })
+    // once the answer is in, the server may close the socket while the rest of the body is sent
+    request.on("error", (error) => resume(Effect.fail(error)))
+    request.write("{\"clientName\":\"")
+    const chunk = "x".repeat(64 * 1024)
+    for (let sent = 0; sent < nameBytes; sent += chunk.length) {
+      request.write(chunk.slice(0, Math.min(chunk.length, nameBytes - sent)))
+    }
+    request.end("\",\"defaultRoleId\":\"admin\"}")
+    return Effect.sync(() => request.destroy())
+  })
+
+/** POSTs `body` with its `Content-Length`, over the socket. */
+const postWithLength = (url: string, body: string) =>
+  Effect.promise(async (): Promise<Answer> => {
+    const response = await fetch(`${url}/org/acme/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body
+    })
+    return { status: response.status, body: await response.text() }
+  })
+
+describe("IdentityServer.httpApp over a real socket", () => {
+  // it.live: a real server on a real socket, which a TestClock does not drive; no timing is asserted
+  it.live("a body over 1 MiB is refused with 413 and the spec's Error body, chunked or with a Content-Length", () =>
+    Effect.gen(function*() {
+      const url = yield* baseUrl
+      const store = yield* IdentityStore
+      const limit = IdentityServer.maxBodyBytes
+      const expected = { code: 413, message: `Request bodies are limited to ${limit} bytes` }
+      const chunked = yield* postChunked(url, 2 * limit)
+      assert.strictEqual(chunked.status, 413, `chunked: ${chunked.body}`)
+      assert.deepStrictEqual(object(chunked.body), expected)
+      const sized = yield* postWithLength(url, JSON.stringify({ clientName: "x".repeat(limit), defaultRoleId: "a" }))
+      assert.strictEqual(sized.status, 413, `with Content-Length: ${sized.body}`)
+      assert.deepStrictEqual(object(sized.body), expected)
+      assert.lengthOf(yield* store.calls, 0, "neither reached the store")
+      // the same server still reads a chunked body under the limit
+      const small = yield* postChunked(url, 1000)
+      assert.strictEqual(small.status, 200, small.body)
+      assert.lengthOf(yield* store.keys("acme"), 1)
+    }).pipe(Effect.provide(serverLayer), Effect.provide(IdentityStore.layer())))
 })

@@ -1,80 +1,153 @@
 /**
- * Secrets never show: with the logger at debug level and a recording tracer, every operation,
- * succeeding and failing (retries included), through the live client over the wire-level fake.
- * Neither the token nor any client secret appears in a log line, a span attribute, an error
- * message, or String()/JSON.stringify/inspect of any result or error.
+ * Secrets never show. Every operation, succeeding and failing, runs through the live client over
+ * the wire-level fake (on the TestClock) with the token set, under the recorder of
+ * `katanemo-testkit/Recorder`: every log line at every level (message, cause, annotations, log
+ * spans) and every span (name, attributes, events, links, status) is rendered in full, and so is
+ * each call's outcome (String, JSON, inspect, Effect's format, an error's message, a failure's
+ * pretty cause). None of them may hold the client's token, a rejected token, a user's token or a
+ * client secret.
+ *
+ * The failure paths include what the store does not do on its own, played on the wire by a
+ * hostile `HttpClient` in front of the fake: a transport error, a request that never answers
+ * (the attempt timeouts), a success body that does not decode and holds the secrets, an
+ * unexpected status whose body echoes the request's Authorization header, and a 401 that echoes
+ * it too.
+ *
+ * Positive controls keep the audit honest: the user's token does reach the client (decoded to a
+ * `Redacted`, and in clear in a raw body), the secrets are in the hostile bodies, and each
+ * failure path ends in the error it is meant to.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
 import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import { IdentityHttpFake, IdentityStore } from "@katanemo/testing"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Tracer from "effect/Tracer"
+import { recording } from "katanemo-testkit/Recorder"
 import { inspect } from "node:util"
 
 const token = "tok_SECRET_never_shown_42"
+const rejected = "tok_REJECTED_never_shown_77"
+const graceToken = "utok_GRACE_never_shown_13"
+const baseUrl = "http://katanemo.test"
 const acme = AccountId.make("acme")
+const ada = UserId.make("ada@acme.example")
+const grace = UserId.make("grace@acme.example")
 
+/** Every way a value may be shown. */
 const renderings = (value: unknown): ReadonlyArray<string> => [
   String(value),
   JSON.stringify(value) ?? "",
   inspect(value, { depth: 8 }),
   Inspectable.format(value),
-  value instanceof Error ? value.message : ""
+  value instanceof Error ? value.message : "",
+  Exit.isExit(value) && Exit.isFailure(value) ? Cause.pretty(value.cause, { renderErrorCause: true }) : ""
 ]
 
-describe("secrets across every operation", () => {
-  it.effect("never show in logs, spans, results or errors", () =>
-    Effect.gen(function*() {
-      const texts: Array<string> = []
-      const spans: Array<Tracer.Span> = []
-      const secrets: Array<string> = [token]
-      const logger = Logger.make(({ annotations, message }) =>
-        texts.push(`${Inspectable.format(message)} ${Inspectable.format(Object.fromEntries(annotations))}`)
-      )
-      const recordAll = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-        Effect.tracerWith((base) =>
-          Effect.withTracer(
-            effect,
-            Tracer.make({
-              span: (...args) => {
-                const span = base.span(...args)
-                spans.push(span)
-                return span
-              },
-              context: (f, fiber) => base.context(f, fiber)
+/** A call's outcome: "Success", or its failure's tag (a defect in full). */
+const outcome = <A, E>(exit: Exit.Exit<A, E>): string => {
+  if (Exit.isSuccess(exit)) return "Success"
+  const failure = Cause.failureOption(exit.cause)
+  return Option.isSome(failure) && Predicate.hasProperty(failure.value, "_tag")
+    ? String(failure.value._tag)
+    : Cause.pretty(exit.cause)
+}
+
+/** What the wire does for one request instead of passing it on to the fake. */
+type Trick =
+  | { readonly _tag: "transport" }
+  | { readonly _tag: "hang" }
+  | { readonly _tag: "respond"; readonly status: number; readonly body: (authorization: string) => string }
+
+const respond = (status: number, body: (authorization: string) => string): Trick => ({ _tag: "respond", status, body })
+
+/** The fake's client, with the next request taking the first pending trick, if any. */
+const tricked = (tricks: Array<Trick>) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transform(client, (effect, request) =>
+    Effect.suspend(() => {
+      const trick = tricks.shift()
+      if (trick === undefined) return effect
+      switch (trick._tag) {
+        case "transport":
+          return Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })
             })
           )
-        ).pipe(
-          Effect.exit,
-          Effect.tap((exit) => Effect.sync(() => texts.push(...renderings(exit))))
-        )
+        case "hang":
+          return Effect.never
+        case "respond":
+          return Effect.succeed(HttpClientResponse.fromWeb(
+            request,
+            new Response(trick.body(request.headers.authorization ?? ""), {
+              status: trick.status,
+              headers: { "content-type": "application/json" }
+            })
+          ))
+      }
+    }))
 
+/** A live client with the token over the (tricked) fake, the store behind it, and the fake's client. */
+const live = (tricks: Array<Trick>) =>
+  IdentityApi.layer({
+    baseUrl,
+    token: Redacted.make(token),
+    retrySchedule: Schedule.recurs(2),
+    timeout: "10 seconds",
+    transformClient: tricked(tricks)
+  }).pipe(
+    Layer.provideMerge(IdentityHttpFake.layer),
+    Layer.provideMerge(Layer.orDie(IdentityStore.layer({
+      validTokens: [token],
+      seed: { accounts: [{ accountId: "acme", users: [{ userId: grace, token: graceToken, roles: ["dev"] }] }] }
+    }))),
+    Layer.orDie
+  )
+
+describe("secrets across every operation", () => {
+  it.effect("never show in logs, spans, results or errors, on success and every failure path", () => {
+    const tricks: Array<Trick> = []
+    return Effect.gen(function*() {
+      /** Every text shown, with where it was shown: "log", "span" or "result". */
+      const texts: Array<readonly [string, string]> = []
+      const secrets: Array<string> = [token, rejected, graceToken]
+      /** Runs a call under the recorder; keeps what it showed (its result too, unless `raw`). */
+      const run = <A, E>(effect: Effect.Effect<A, E>, options: { readonly raw?: boolean } = {}) =>
+        Effect.map(recording(effect), (seen) => {
+          texts.push(
+            ...seen.logs.map((text) => ["log", text] as const),
+            ...seen.spans.map((text) => ["span", text] as const)
+          )
+          if (options.raw !== true) texts.push(...renderings(seen.exit).map((text) => ["result", text] as const))
+          // a trick left over would play on the next call: each step uses up what it set
+          assert.deepStrictEqual(tricks, [], "every trick was played")
+          return seen.exit
+        })
       const identity = yield* IdentityApi
       const store = yield* IdentityStore
-      const run = <A, E>(effect: Effect.Effect<A, E>) =>
-        recordAll(effect).pipe(
-          Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
-          Logger.withMinimumLogLevel(LogLevel.Debug)
-        )
 
       // every operation, succeeding
       for (const name of ["ci-bot", "deployer"]) {
         const exit = yield* run(identity.createClientKey({ accountId: acme, clientName: name, defaultRoleId: "admin" }))
-        if (exit._tag === "Success" && exit.value.clientSecret !== undefined) {
+        if (Exit.isSuccess(exit) && exit.value.clientSecret !== undefined) {
           secrets.push(Redacted.value(exit.value.clientSecret))
         }
       }
-      assert.lengthOf(secrets, 3, "two secrets were created")
+      assert.lengthOf(secrets, 5, "two secrets were created")
       const [key] = yield* store.keys("acme")
       const keyId = KeyId.make(key?.clientKeyId ?? "")
-      const ada = UserId.make("ada@acme.example")
       yield* run(identity.getClientKeyList({ accountId: acme }))
       yield* run(identity.getClientKey({ accountId: acme, keyId }))
       yield* run(identity.createUserForAccount({ accountId: acme, userId: ada, roles: ["dev"] }))
@@ -83,31 +156,104 @@ describe("secrets across every operation", () => {
       yield* run(identity.updateUser({ accountId: acme, userId: ada, roles: ["admin"] }))
       yield* run(identity.deleteClientKey({ accountId: acme, keyId }))
 
-      // and failing: not found, conflict, bad input, and faults the client retries (debug logs)
-      yield* run(identity.getClientKey({ accountId: acme, keyId }))
-      yield* run(identity.createUserForAccount({ accountId: acme, userId: ada }))
-      yield* run(identity.createClientKey({ accountId: acme, clientName: "", defaultRoleId: "x" }))
-      yield* store.injectFault({ fail: new TooManyRequestsException({ message: "slow" }), times: 3 })
-      yield* run(identity.getUsersForAccount({ accountId: acme }))
-      yield* store.injectFault({ fail: new InternalServerErrorException({ message: "boom" }), times: 3 })
-      yield* run(identity.updateUser({ accountId: acme, userId: ada, roles: [] }))
-      yield* run(identity.raw.getUser({ accountId: acme, userId: ada }))
-
-      assert.isTrue(texts.some((text) => text.includes("retrying")), "the retries were logged at debug level")
-      assert.isAbove(spans.length, 20)
-      for (const span of spans) texts.push(span.name, ...renderings(Object.fromEntries(span.attributes)))
-      const leaks = texts.filter((text) => secrets.some((secret) => text.includes(secret)))
-      assert.deepStrictEqual(leaks, [])
-    }).pipe(
-      Effect.provide(
-        IdentityApi.layer({
-          baseUrl: "http://katanemo.test",
-          token: Redacted.make(token),
-          retrySchedule: Schedule.recurs(2)
-        }).pipe(
-          Layer.provide(IdentityHttpFake.layer),
-          Layer.provideMerge(Layer.orDie(IdentityStore.layer({ validTokens: [token] })))
-        )
+      // a user with a token: it reaches the client (a positive control), and never shows
+      const got = yield* run(identity.getUser({ accountId: acme, userId: grace }))
+      const listed = yield* run(identity.getUsersForAccount({ accountId: acme }))
+      const updated = yield* run(identity.updateUser({ accountId: acme, userId: grace, roles: ["admin"] }))
+      for (const exit of [got, updated]) {
+        const user = Exit.isSuccess(exit) ? exit.value : assert.fail(`the user call failed: ${outcome(exit)}`)
+        assert.strictEqual(user.token === undefined ? "none" : Redacted.value(user.token), graceToken)
+      }
+      assert.isTrue(
+        Exit.isSuccess(listed)
+          && listed.value.some((u) => u.token !== undefined && Redacted.value(u.token) === graceToken),
+        "the list holds the user's token"
       )
-    ))
+      // a raw response stays raw (its body holds the token in clear, as documented): its result is
+      // not audited, its logs and spans are
+      const raw = yield* run(identity.raw.getUser({ accountId: acme, userId: grace }), { raw: true })
+      assert.isTrue(Exit.isSuccess(raw) && raw.value.body.includes(graceToken), "the token was on the wire")
+
+      // failing: not found, conflict, bad input, and faults the client retries (debug logs)
+      const failures: Array<string> = []
+      const fail = <A, E>(effect: Effect.Effect<A, E>) =>
+        Effect.map(run(effect), (exit) => failures.push(outcome(exit)))
+      yield* fail(identity.getClientKey({ accountId: acme, keyId }))
+      yield* fail(identity.createUserForAccount({ accountId: acme, userId: ada }))
+      yield* fail(identity.createClientKey({ accountId: acme, clientName: "", defaultRoleId: "x" }))
+      yield* store.injectFault({ fail: new TooManyRequestsException({ message: "slow" }), times: 3 })
+      yield* fail(identity.getUsersForAccount({ accountId: acme }))
+      yield* store.injectFault({ fail: new InternalServerErrorException({ message: "boom" }), times: 3 })
+      yield* fail(identity.updateUser({ accountId: acme, userId: grace, roles: [] }))
+
+      // 401: a client whose token the store does not accept
+      const http = yield* HttpClient.HttpClient
+      const intruder = yield* Effect.provideService(
+        IdentityApi.make({ baseUrl, token: Redacted.make(rejected), maxRetries: 0 }),
+        HttpClient.HttpClient,
+        http
+      )
+      yield* fail(intruder.getUser({ accountId: acme, userId: grace }))
+      // 401 whose body echoes the Authorization header
+      tricks.push(respond(401, (auth) => JSON.stringify({ message: `bad token ${auth}`, errorCode: auth })))
+      yield* fail(identity.getUser({ accountId: acme, userId: grace }))
+      // transport errors, retried, then given up
+      tricks.push({ _tag: "transport" }, { _tag: "transport" }, { _tag: "transport" })
+      yield* fail(identity.getUser({ accountId: acme, userId: grace }))
+      // attempts that never answer: each times out (the fake moves the TestClock), retried
+      tricks.push({ _tag: "hang" }, { _tag: "hang" }, { _tag: "hang" })
+      yield* fail(identity.getUsersForAccount({ accountId: acme }))
+      // success bodies that do not decode and hold the secrets: JSON of the wrong shape, and not JSON
+      const wrongShape = (auth: string) =>
+        JSON.stringify({
+          accountId: "acme",
+          userId: grace,
+          token: graceToken,
+          tags: { team: graceToken, [auth]: auth }
+        })
+      tricks.push(respond(200, wrongShape))
+      yield* fail(identity.getUser({ accountId: acme, userId: grace }))
+      tricks.push(respond(200, (auth) => `[${wrongShape(auth)}]`))
+      yield* fail(identity.getUsersForAccount({ accountId: acme }))
+      tricks.push(respond(200, (auth) => `{"token":"${graceToken}","echo":"${auth}`))
+      yield* fail(identity.updateUser({ accountId: acme, userId: grace, roles: ["dev"] }))
+      // unexpected statuses echoing the Authorization header: an Error body, a text body, and a
+      // 503 that persists through the retries
+      tricks.push(respond(418, (auth) => JSON.stringify({ code: 418, message: `teapot; you sent ${auth}` })))
+      yield* fail(identity.getUser({ accountId: acme, userId: grace }))
+      tricks.push(respond(418, (auth) => `teapot; you sent ${auth}`))
+      yield* fail(identity.deleteClientKey({ accountId: acme, keyId }))
+      tricks.push(...Array.from({ length: 3 }, () => respond(503, (auth) => `unavailable for ${auth}`)))
+      yield* fail(identity.getClientKeyList({ accountId: acme }))
+
+      assert.deepStrictEqual(failures, [
+        "NotFoundException",
+        "ConflictException",
+        "InvalidRequestError",
+        "TooManyRequestsException",
+        "InternalServerErrorException",
+        "UnauthorizedException",
+        "UnauthorizedException",
+        "TransportError",
+        "TimeoutError",
+        "ResponseDecodeError",
+        "ResponseDecodeError",
+        "ResponseDecodeError",
+        "UnexpectedStatusError",
+        "UnexpectedStatusError",
+        "UnexpectedStatusError"
+      ])
+      assert.isTrue(texts.some(([, text]) => text.includes("retrying")), "the retries were logged")
+      const leaks = texts.flatMap(([where, text]) =>
+        secrets.flatMap((secret) => {
+          const at = text.indexOf(secret)
+          if (at === -1) return []
+          const excerpt = text.slice(Math.max(0, at - 100), at + secret.length + 20).split("\n").join(" | ")
+          return [`${where}: …${excerpt}…`]
+        })
+      )
+      // the first few in the diff, the count in the message
+      assert.deepStrictEqual(leaks.slice(0, 3), [], `${leaks.length} texts show a secret`)
+    }).pipe(Effect.provide(live(tricks)))
+  })
 })

@@ -137,7 +137,10 @@ const runShell = (code: string, env: NodeJS.ProcessEnv, what: string) =>
   })
 
 describe("shell blocks, run as written", () => {
-  for (const block of all.filter((b) => b.lang === "sh")) {
+  const shell = all.filter((b) => b.lang === "sh")
+  // a suite without tests fails: READMECHECK_ONLY may name a page without sh blocks
+  if (shell.length === 0) it.skip("(no sh blocks on the pages checked)", () => {})
+  for (const block of shell) {
     const marker = block.marker
     if (marker._tag === "Skip") {
       skipped.push(`  ${where(block)} (sh): ${marker.reason}`)

@@ -1,6 +1,7 @@
 /**
  * Type-level tests: each method's error channel is exactly its modelled exceptions plus the
- * SDK's own errors. These assertions are checked by `tsc` (pnpm check); vitest runs them too.
+ * SDK's own errors. Checked by tsc, both in `pnpm check` and in `vitest run` (its typecheck mode:
+ * a wrong type is a failed test there).
  */
 import { describe, expectTypeOf, it } from "@effect/vitest"
 import type {
