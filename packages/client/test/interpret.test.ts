@@ -57,6 +57,21 @@ describe("interpret", () => {
       assert.strictEqual(error._tag, "BadRequestException")
       assert.isFalse(Object.hasOwn(error, "message"), `message ${JSON.stringify(error.message)}`)
     }))
+
+  it.effect("an error body with an errorCode and no message gives the exception its code and no message", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        interpret(endpoint, call, {
+          status: 409,
+          headers: Headers.empty,
+          body: "{\"errorCode\":\"DUP\"}",
+          requestId: undefined
+        })
+      )
+      assert.strictEqual(error._tag, "ConflictException")
+      assert.strictEqual(error._tag === "ConflictException" ? error.errorCode : undefined, "DUP")
+      assert.isFalse(Object.hasOwn(error, "message"), `message ${JSON.stringify(error.message)}`)
+    }))
 })
 
 describe("unexpectedStatus", () => {
