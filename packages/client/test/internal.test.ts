@@ -1,39 +1,79 @@
+import * as Headers from "@effect/platform/Headers"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as fs from "node:fs"
-import { isRetryableStatus, parseRetryAfter } from "../src/internal/retry.js"
+import { TimeoutError, TransportError } from "../src/Errors.js"
+import { isRetryable, isRetryableStatus, parseRetryAfter, RetryableResponse } from "../src/internal/retry.js"
 import { minimumLength, scrubber } from "../src/internal/scrub.js"
 import { version } from "../src/internal/version.js"
 
 describe("parseRetryAfter", () => {
   const now = Date.UTC(2026, 10, 28, 12, 0, 0)
-  const ms = (value: string | undefined) => Option.map(parseRetryAfter(value, now), Duration.toMillis)
+  // Milliseconds, or "none". Not `assert.deepStrictEqual` on Options: chai finds `Option.none()` and
+  // `Option.some(1500)` deeply equal (it compares them as iterables), so such an assertion cannot fail.
+  const ms = (value: string | undefined): number | "none" =>
+    Option.match(parseRetryAfter(value, now), { onNone: () => "none", onSome: Duration.toMillis })
 
   it("reads delay-seconds", () => {
-    assert.deepStrictEqual(ms("0"), Option.some(0))
-    assert.deepStrictEqual(ms("12"), Option.some(12_000))
-    assert.deepStrictEqual(ms(" 1.5 "), Option.some(1500))
+    assert.strictEqual(ms("0"), 0)
+    assert.strictEqual(ms("12"), 12_000)
+    assert.strictEqual(ms(" 1.5 "), 1500)
+    assert.strictEqual(ms("2.25"), 2250)
   })
 
   it("reads an HTTP date relative to now, in its three forms; a past date means no wait", () => {
-    assert.deepStrictEqual(ms("Sat, 28 Nov 2026 12:00:30 GMT"), Option.some(30_000))
-    assert.deepStrictEqual(ms("Saturday, 28-Nov-26 12:00:10 GMT"), Option.some(10_000))
-    assert.deepStrictEqual(ms("Sat Nov 28 12:00:20 2026"), Option.some(20_000))
-    assert.deepStrictEqual(ms("Sat, 28 Nov 2026 11:00:00 GMT"), Option.some(0))
+    assert.strictEqual(ms("Sat, 28 Nov 2026 12:00:30 GMT"), 30_000)
+    assert.strictEqual(ms("Saturday, 28-Nov-26 12:00:10 GMT"), 10_000)
+    assert.strictEqual(ms("Sat Nov 28 12:00:20 2026"), 20_000)
+    assert.strictEqual(ms("Tue Dec  8 12:00:05 2026"), 60_000)
+    assert.strictEqual(ms("Sat, 28 Nov 2026 11:00:00 GMT"), 0)
   })
 
   it("caps at 60 seconds", () => {
-    assert.deepStrictEqual(ms("86400"), Option.some(60_000))
-    assert.deepStrictEqual(ms("Sun, 29 Nov 2026 12:00:00 GMT"), Option.some(60_000))
+    assert.strictEqual(ms("86400"), 60_000)
+    assert.strictEqual(ms("2026"), 60_000) // delay-seconds, not a year
+    assert.strictEqual(ms("Sun, 29 Nov 2026 12:00:00 GMT"), 60_000)
   })
 
   it("ignores what is neither", () => {
     for (
-      const value of [undefined, "", "soon", "-1", "1e3", "Infinity", "12abc", "2026", "foo 2099", "Mon 5", "x 1"]
+      const value of [undefined, "", "soon", "-1", "1e3", "Infinity", "12abc", "foo 2099", "Mon 5", "x 1"]
     ) {
-      assert.deepStrictEqual(ms(value), Option.none(), String(value))
+      assert.strictEqual(ms(value), "none", String(value))
+    }
+  })
+
+  // Date.parse reads all of these (as a date in the past or the future); only the three forms count.
+  it("ignores a date that is almost one of the three forms", () => {
+    for (
+      const value of [
+        "xSat, 28 Nov 2026 12:00:30 GMT",
+        "Sat, 28 Nov 2026 12:00:30 GMT-0100",
+        "Sat, 8 Nov 2026 12:00:30 GMT",
+        "Sat, 28 Nov 26 12:00:30 GMT",
+        "Sat, 28 Nov 2026 2:00:30 GMT",
+        "Sat, 28 Nov 2026 12:0:30 GMT",
+        "Sat, 28 Nov 2026 12:00:3 GMT",
+        "x Saturday, 28-Nov-26 12:00:10 GMT",
+        "Saturday, 28-Nov-26 12:00:10 GMT-0100",
+        "Saturday, 8-Nov-26 12:00:10 GMT",
+        "Saturday, 28-Nov-6 12:00:10 GMT",
+        "Saturday, 28-Nov-26 2:00:10 GMT",
+        "Saturday, 28-Nov-26 12:0:10 GMT",
+        "Saturday, 28-Nov-26 12:00:1 GMT",
+        "x Sat Nov 28 12:00:20 2026",
+        "Sat Nov 28 12:00:20 2026 -0100",
+        "Sat Nov 8 12:00:20 2026",
+        "Sat Nov 28 2:00:20 2026",
+        "Sat Nov 28 12:0:20 2026",
+        "Sat Nov 28 12:00:2 2026",
+        "Sat Nov 28 12:00:20 6"
+      ]
+    ) {
+      assert.isFalse(Number.isNaN(Date.parse(value)), `Date.parse reads ${value}`)
+      assert.strictEqual(ms(value), "none", value)
     }
   })
 })
@@ -62,6 +102,41 @@ describe("retryable statuses", () => {
       false,
       false,
       false
+    ])
+  })
+})
+
+describe("retry decisions", () => {
+  const call = { operation: "getUser", method: "GET", path: "/x" }
+  const transport = (reason: TransportError["reason"]) => new TransportError({ ...call, reason, detail: "d" })
+  const inputs = [
+    ["a 503", new RetryableResponse({ status: 503, headers: Headers.empty, body: "", requestId: undefined })],
+    ["a 429", new RetryableResponse({ status: 429, headers: Headers.empty, body: "", requestId: undefined })],
+    ["a refused connection", transport("ConnectionRefused")],
+    ["a transport failure", transport("Transport")],
+    ["a response too large", transport("ResponseTooLarge")],
+    ["an attempt timeout", new TimeoutError({ ...call, scope: "attempt", timeoutMillis: 1 })]
+  ] as const
+
+  it("idempotent methods retry all but a response too large; POST only what the server cannot have acted on", () => {
+    const decisions = (method: string) => inputs.map(([name, input]) => `${name}: ${isRetryable(method)(input)}`)
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      assert.deepStrictEqual(decisions(method), [
+        "a 503: true",
+        "a 429: true",
+        "a refused connection: true",
+        "a transport failure: true",
+        "a response too large: false",
+        "an attempt timeout: true"
+      ], method)
+    }
+    assert.deepStrictEqual(decisions("POST"), [
+      "a 503: false",
+      "a 429: true",
+      "a refused connection: true",
+      "a transport failure: false",
+      "a response too large: false",
+      "an attempt timeout: false"
     ])
   })
 })

@@ -14,11 +14,16 @@ const agrees = <A, I>(name: string, schema: Schema.Schema<A, I>, fast: (u: unkno
   it(`${name}: same acceptance and equivalent results as the schema`, () => {
     const decode = Schema.decodeUnknownEither(schema)
     const equivalent = Schema.equivalence(schema)
-    // wire-shaped values (including nulls and empty strings), some with a field broken, and anything
+    // wire-shaped values (including nulls and empty strings), some with a field (one of theirs, or
+    // any key) broken, and anything
     const wire = Arbitrary.make(Schema.encodedSchema(schema))
-    const broken = FastCheck.tuple(wire, FastCheck.string(), FastCheck.anything()).map(([value, key, junk]) =>
-      typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value, [key]: junk } : value
-    )
+    const field = FastCheck.oneof(FastCheck.nat(), FastCheck.string())
+    const broken = FastCheck.tuple(wire, field, FastCheck.anything()).map(([value, pick, junk]) => {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return value
+      const keys = Object.keys(value)
+      const key = typeof pick === "number" ? keys[pick % Math.max(1, keys.length)] ?? "" : pick
+      return { ...value, [key]: junk }
+    })
     FastCheck.assert(
       FastCheck.property(FastCheck.oneof(wire, broken, FastCheck.anything()), (input) => {
         const json: unknown = JSON.parse(JSON.stringify(input) ?? "null")
@@ -43,11 +48,22 @@ describe("FastDecode", () => {
   agrees("array(clientKeyObject)", Schema.Array(ClientKeyObject), FastDecode.array(FastDecode.clientKeyObject))
   agrees("string", Schema.String, FastDecode.string)
 
-  it("agrees on the odd cases generators miss: a __proto__ tag, a present undefined, inherited fields", () => {
+  it("agrees on the odd cases generators miss: a __proto__ tag, a present undefined, inherited fields, a field of the wrong type", () => {
     const cases: ReadonlyArray<unknown> = [
       JSON.parse("{\"accountId\":\"acme\",\"tags\":{\"__proto__\":[\"x\"],\"team\":[\"a\"]}}"),
       { accountId: "acme", userId: undefined },
-      Object.assign(Object.create({ accountId: "acme" }), { userId: "ada" })
+      Object.assign(Object.create({ accountId: "acme" }), { userId: "ada" }),
+      // each refused by the schema; a decoder that skipped one check would accept it
+      { accountId: "acme", roles: "ab" },
+      { accountId: "acme", roles: ["a", 1] },
+      { accountId: "acme", tags: [["a"]] },
+      { accountId: "acme", tags: "ab" },
+      { accountId: "acme", tags: { team: ["a", 1] } },
+      { accountId: "acme", tags: { team: "a" } },
+      { accountId: "acme", serviceId: 1 },
+      { accountId: "acme", token: 1 },
+      { accountId: "acme", isAdmin: "yes" },
+      { accountId: "acme", isActive: 0 }
     ]
     const decode = Schema.decodeUnknownEither(UserResponse)
     const equivalent = Schema.equivalence(UserResponse)
@@ -65,6 +81,7 @@ describe("FastDecode", () => {
   it("builds real instances, with secrets redacted", () => {
     const user = FastDecode.userResponse({ accountId: "acme", token: "tok_secret", tags: null })
     assert.instanceOf(user, UserResponse)
+    assert.strictEqual(user?.accountId, "acme")
     assert.notInclude(JSON.stringify(user), "tok_secret")
     assert.isFalse(user !== undefined && "tags" in user)
   })

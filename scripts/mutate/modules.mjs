@@ -1,0 +1,74 @@
+/**
+ * The modules `pnpm mutate` mutation-tests: where a wrong line costs users most. Each names the
+ * files Stryker mutates and, per package folder (a vitest project), the test files that own it.
+ * Only those run: the score says what the module's own tests pin down, and a mutant of a
+ * module-level constant (a "static" mutant, which reruns every test) stays cheap on two cores.
+ * `equivalent` lists the surviving mutants no test can tell from the original, and why.
+ */
+export const modules = {
+  retry: {
+    title: "retry policy",
+    mutate: ["packages/client/src/internal/retry.ts"],
+    tests: { "packages/client": ["test/Retry.test.ts", "test/internal.test.ts"] },
+    equivalent: [
+      "parseRetryAfter's `if (Number.isNaN(date)) return Option.none()` (condition false, or block removed): "
+      + "a NaN date makes millis NaN, which the final Number.isFinite check turns into none just the same"
+    ]
+  },
+  interpret: {
+    title: "status interpretation",
+    mutate: ["packages/client/src/internal/interpret.ts"],
+    tests: {
+      "packages/client": [
+        "test/interpret.test.ts",
+        "test/IdentityApi.test.ts",
+        "test/Hostile.test.ts",
+        "test/HostileInput.test.ts"
+      ]
+    },
+    equivalent: [
+      "decodeDetail's `.join(\"; \")` as `.join(\"\")`: a success body is decoded with the schema's default "
+      + "`errors: \"first\"`, so there is only ever one issue to join"
+    ]
+  },
+  "fast-decode": {
+    title: "FastDecode",
+    mutate: ["packages/models/src/FastDecode.ts"],
+    tests: { "packages/models": ["test/FastDecode.test.ts"] },
+    equivalent: [
+      "copyTags' `if (values !== undefined)` made true: isTags has checked every own key holds an array",
+      "`new UserResponse(props, true)` (and ClientKeyObject, ClientKeyResponse) with `false`: the constructor "
+      + "validates props the decoder has just checked; same instance, only slower",
+      "array's `new Array(u.length)` as `new Array()`: every index is assigned in order; same array"
+    ]
+  },
+  store: {
+    title: "the store's rules",
+    mutate: ["packages/testing/src/IdentityStore.ts"],
+    tests: {
+      "packages/testing": [
+        "test/ContractSuite.test.ts",
+        "test/IdentityApiMemory.test.ts",
+        "test/IdentityServer.test.ts",
+        "test/Secrets.test.ts"
+      ]
+    }
+  },
+  load: {
+    title: "the load accounting",
+    mutate: ["apps/local-api/src/Load.ts"],
+    tests: { "apps/local-api": ["test/Load.test.ts"] }
+  }
+}
+
+/**
+ * Fewer generated cases while mutating: every surviving-or-not verdict reruns the covering tests,
+ * on two cores. Each test file reads its own variable, with its full count as the default.
+ */
+export const smallRuns = {
+  KATANEMO_PROPERTY_RUNS: "50",
+  KATANEMO_FUZZ_RUNS: "200",
+  KATANEMO_HOSTILE_RUNS: "10",
+  KATANEMO_SOCKET_FUZZ_RUNS: "30",
+  KATANEMO_LOAD_OPERATIONS: "400"
+}
