@@ -12,7 +12,10 @@ export default tseslint.config(
       "**/.turbo/**",
       "**/coverage/**",
       "**/CHANGELOG.md",
-      "**/.blocks/**"
+      "**/.blocks/**",
+      // StrykerJS sandboxes a stopped `pnpm mutate` leaves behind, and its reports
+      ".stryker-tmp/**",
+      "reports/mutation/**"
     ]
   },
   ...tseslint.configs.strict,

@@ -48,6 +48,7 @@ export const modules = {
     tests: {
       "packages/testing": [
         "test/ContractSuite.test.ts",
+        "test/Faults.test.ts",
         "test/IdentityApiMemory.test.ts",
         "test/IdentityServer.test.ts",
         "test/Secrets.test.ts"
