@@ -51,6 +51,7 @@ export const modules = {
         "test/Faults.test.ts",
         "test/IdentityApiMemory.test.ts",
         "test/IdentityServer.test.ts",
+        "test/IdentityStore.test.ts",
         "test/Secrets.test.ts"
       ]
     }
