@@ -38,6 +38,8 @@ export default tseslint.config(
       "@typescript-eslint/no-invalid-void-type": "off",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // types merged with a tag class (`IdentityApi.Options`), as Effect's own packages declare them
+      "@typescript-eslint/no-namespace": ["error", { allowDeclarations: true }],
       "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }],
       "no-restricted-imports": ["error", {
         paths: [{

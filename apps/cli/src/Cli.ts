@@ -12,7 +12,7 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import { NodeHttpClient } from "@effect/platform-node"
-import { type AddressedError, IdentityApi, IdentityApiConfig, type Service } from "@katanemo/client"
+import { type AddressedError, IdentityApi, IdentityApiConfig } from "@katanemo/client"
 import { AccountId, ClientKeyResponse, Issues, KeyId, UserId } from "@katanemo/models"
 import * as Arr from "effect/Array"
 import * as Config from "effect/Config"
@@ -99,7 +99,7 @@ const tags = (description: string) =>
  * variable), and its refusal is a usage error.
  */
 const withClient = <A>(
-  f: (identity: Service) => Effect.Effect<A, AddressedError>
+  f: (identity: IdentityApi.Service) => Effect.Effect<A, AddressedError>
 ): Effect.Effect<A, Failure.CliError, Argv.GlobalOptions> =>
   Effect.gen(function*() {
     const globals = yield* Argv.GlobalOptions

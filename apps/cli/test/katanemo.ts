@@ -1,6 +1,6 @@
 /** Runs the real command parser in process against the local API, capturing what it prints. */
 import { NodeContext } from "@effect/platform-node"
-import { type Options as StoreOptions } from "@katanemo/testing"
+import { type IdentityStore } from "@katanemo/testing"
 import * as ConfigProvider from "effect/ConfigProvider"
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -85,5 +85,5 @@ export const katanemo = (...args: ReadonlyArray<string>): Effect.Effect<Outcome,
   katanemoWith({}, ...args)
 
 /** Provides a local API on a free port (and Node's platform) to a test. */
-export const withApi = (options: StoreOptions = {}) =>
+export const withApi = (options: IdentityStore.Options = {}) =>
   Effect.provide(Layer.merge(Layer.orDie(LocalApi.layer({ ...options, port: 0 })), NodeContext.layer))

@@ -7,7 +7,7 @@
  */
 import { IdentityApi } from "@katanemo/client"
 import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
-import { type FaultAction, faultLabel, IdentityStore } from "@katanemo/testing"
+import { IdentityStore } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -17,7 +17,7 @@ import * as Schedule from "effect/Schedule"
 const injected = { message: "injected", errorCode: "LOAD" }
 
 /**
- * The kinds of fault a run can inject, by the store's label for each (`faultLabel`). Before the write the store
+ * The kinds of fault a run can inject, by the store's label for each (`IdentityStore.faultLabel`). Before the write the store
  * has not acted; after it, it has (a create created) and the caller cannot tell.
  */
 export const faultKinds = {
@@ -26,7 +26,7 @@ export const faultKinds = {
   "after 500": { when: "after", fail: new InternalServerErrorException(injected) },
   "after reset": { when: "after", drop: "reset" },
   "after noAnswer": { when: "after", drop: "noAnswer" }
-} as const satisfies Record<string, FaultAction>
+} as const satisfies Record<string, IdentityStore.FaultAction>
 
 export type FaultKind = keyof typeof faultKinds
 
@@ -160,7 +160,9 @@ export const problems = (report: LoadReport): ReadonlyArray<string> => {
     out.push(`${report.succeeded} succeeded + ${failed} failed is not the ${report.operations} operations run`)
   }
   for (const kind of report.faultKinds) {
-    if ((report.faultsFired[faultLabel(faultKinds[kind])] ?? 0) === 0) out.push(`no "${kind}" fault fired`)
+    if ((report.faultsFired[IdentityStore.faultLabel(faultKinds[kind])] ?? 0) === 0) {
+      out.push(`no "${kind}" fault fired`)
+    }
     const tag = seenAs[kind]
     if (tag !== undefined && (report.failed[tag] ?? 0) === 0) {
       out.push(`no operation failed with ${tag}, as a create that meets a "${kind}" fault does`)

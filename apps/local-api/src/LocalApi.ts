@@ -8,7 +8,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import * as HttpServer from "@effect/platform/HttpServer"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { IdentityServer, IdentityStore, type Options as StoreOptions, type SeedError } from "@katanemo/testing"
+import { IdentityServer, IdentityStore, type SeedError } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Http from "node:http"
@@ -17,7 +17,7 @@ import * as Docs from "./Docs.js"
 import * as Health from "./Health.js"
 import * as RequestLog from "./RequestLog.js"
 
-export interface Options extends StoreOptions {
+export interface Options extends IdentityStore.Options {
   /** The interface to listen on (default 127.0.0.1). */
   readonly host?: string | undefined
   /** The port (default 4010; 0 picks a free one). */

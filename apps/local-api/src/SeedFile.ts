@@ -2,10 +2,10 @@
  * Reading a seed file for `--seed`: whatever the file holds (not JSON, the wrong shape, deeply
  * nested, huge), the result is a seed or a `SeedFileError` whose message names the file and each
  * bad entry, never a defect. The file-level checks (size, a regular file, a byte order mark, JSON)
- * are here; everything about the seed itself is `decodeSeed`'s, from `@katanemo/testing`.
+ * are here; everything about the seed itself is `IdentityStore.decodeSeed`'s, from `@katanemo/testing`.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import { decodeSeed, type Seed } from "@katanemo/testing"
+import { IdentityStore, type Seed } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 
@@ -25,7 +25,7 @@ export class SeedFileError extends Schema.TaggedError<SeedFileError>()("SeedFile
 export const maxBytes = 64 * 1024 * 1024
 
 /**
- * At most this many issues are listed: `decodeSeed` names every bad entry (a seed of 300,000 bad
+ * At most this many issues are listed: `IdentityStore.decodeSeed` names every bad entry (a seed of 300,000 bad
  * users would print 300,000 lines) and cuts each line at 500 characters, but a terminal needs fewer.
  *
  * @since 0.1.0
@@ -79,10 +79,10 @@ export const read = (file: string): Effect.Effect<Seed, SeedFileError, FileSyste
           )
         })
     })
-    // the schema, the rules and hostile shapes (deep nesting, huge strings) are decodeSeed's to
+    // the schema, the rules and hostile shapes (deep nesting, huge strings) are IdentityStore.decodeSeed's to
     // check: it fails with a SeedError for input of any shape, never a defect
     return yield* Effect.mapError(
-      decodeSeed(json),
+      IdentityStore.decodeSeed(json),
       (error) => new SeedFileError({ message: `${file}: ${describe(error.issues)}` })
     )
   })

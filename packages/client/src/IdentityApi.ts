@@ -15,9 +15,12 @@ import {
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Endpoint from "./Endpoint.js"
 import type {
@@ -140,78 +143,6 @@ export const endpoints = {
 export type Operation = keyof typeof endpoints
 
 /**
- * A raw call: any operation's input, answered with the response as it arrived.
- *
- * @since 0.1.0
- * @category models
- */
-export type RawCall<In> = (input: In, options?: IdentityApiConfig.CallOptions) => Effect.Effect<RawResponse, RawError>
-
-/**
- * The service: one method per operation, each taking one object with the path ids and body
- * fields, plus `raw` for the undecoded responses.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** Creates an API key; the answer holds its secret, once. `POST /org/{accountId}/keys` */
-  readonly createClientKey: (
-    input: CreateClientKeyInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<ClientKeyResponse, CreateClientKeyError>
-  /** Lists the account's API keys. `GET /org/{accountId}/keys` */
-  readonly getClientKeyList: (
-    input: AccountInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<ReadonlyArray<ClientKeyObject>, GetClientKeyListError>
-  /** Reads one API key. `GET /org/{accountId}/key/{keyId}` */
-  readonly getClientKey: (
-    input: KeyInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<ClientKeyObject, GetClientKeyError>
-  /** Deletes one API key; answers the API's confirmation text. `DELETE /org/{accountId}/key/{keyId}` */
-  readonly deleteClientKey: (
-    input: KeyInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<string, DeleteClientKeyError>
-  /** Invites a user to the account. `POST /org/{accountId}/user` */
-  readonly createUserForAccount: (
-    input: CreateUserInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<UserResponse, CreateUserForAccountError>
-  /** Lists the account's users. `GET /org/{accountId}/user` */
-  readonly getUsersForAccount: (
-    input: AccountInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<ReadonlyArray<UserResponse>, GetUsersForAccountError>
-  /** Reads one user. `GET /org/{accountId}/user/{userId}` */
-  readonly getUser: (
-    input: UserInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<UserResponse, GetUserError>
-  /** Replaces a user's roles and tags. `PUT /org/{accountId}/user/{userId}` */
-  readonly updateUser: (
-    input: UpdateUserInput,
-    options?: IdentityApiConfig.CallOptions
-  ) => Effect.Effect<UserResponse, UpdateUserError>
-  /**
-   * The same eight operations, answering the response as it arrived (status, headers, body
-   * text) instead of decoding it. Retries and timeouts still apply; no status is an error.
-   */
-  readonly raw: {
-    readonly createClientKey: RawCall<CreateClientKeyInput>
-    readonly getClientKeyList: RawCall<AccountInput>
-    readonly getClientKey: RawCall<KeyInput>
-    readonly deleteClientKey: RawCall<KeyInput>
-    readonly createUserForAccount: RawCall<CreateUserInput>
-    readonly getUsersForAccount: RawCall<AccountInput>
-    readonly getUser: RawCall<UserInput>
-    readonly updateUser: RawCall<UpdateUserInput>
-  }
-}
-
-/**
  * Builds the live service over the `HttpClient` in context (the app picks fetch, Node or undici).
  * Bad options (a `baseUrl` that is not an http or https URL, a `timeout` that is not a positive
  * duration, …) fail here, with a `ConfigError` naming the option, not on every call.
@@ -220,8 +151,8 @@ export interface Service {
  * @category constructors
  */
 export const make = (
-  options: IdentityApiConfig.Options = {}
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  options: IdentityApi.Options = {}
+): Effect.Effect<IdentityApi.Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   // suspended: options from an untyped caller are checked when the effect runs, so that even a
   // value no check foresaw fails the effect instead of throwing where `make` or `layer` is called
   Effect.suspend(() =>
@@ -231,7 +162,7 @@ export const make = (
     })
   )
 
-const fromEngine = (engine: Engine): Service => ({
+const fromEngine = (engine: Engine): IdentityApi.Service => ({
   createClientKey: (input, options) => engine.call(endpoints.createClientKey, input, options),
   getClientKeyList: (input, options) => engine.call(endpoints.getClientKeyList, input, options),
   getClientKey: (input, options) => engine.call(endpoints.getClientKey, input, options),
@@ -260,13 +191,13 @@ const fromEngine = (engine: Engine): Service => ({
  * @category layers
  */
 export const layer = (
-  options: IdentityApiConfig.Options = {}
+  options: IdentityApi.Options = {}
 ): Layer.Layer<IdentityApi, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(IdentityApi, make(options))
 
 /** Whether `layerConfig` was given a whole `Config` rather than overrides of some options. */
 const isWholeConfig = (
-  u: Config.Config<IdentityApiConfig.Options> | IdentityApiConfig.Overrides
-): u is Config.Config<IdentityApiConfig.Options> => Config.isConfig(u)
+  u: Config.Config<IdentityApi.Options> | IdentityApiConfig.Overrides
+): u is Config.Config<IdentityApi.Options> => Config.isConfig(u)
 
 /**
  * The live service as a layer, with options read from `Config` (by default the environment:
@@ -282,7 +213,7 @@ const isWholeConfig = (
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config<IdentityApiConfig.Options> | IdentityApiConfig.Overrides = IdentityApiConfig.fromEnv
+  config: Config.Config<IdentityApi.Options> | IdentityApiConfig.Overrides = IdentityApiConfig.fromEnv
 ): Layer.Layer<IdentityApi, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(
     IdentityApi,
@@ -308,11 +239,161 @@ export const layerConfig = (
  * @since 0.1.0
  * @category tags
  */
-export class IdentityApi extends Context.Tag("@katanemo/client/IdentityApi")<IdentityApi, Service>() {
+export class IdentityApi extends Context.Tag("@katanemo/client/IdentityApi")<IdentityApi, IdentityApi.Service>() {
   /** @since 0.1.0 */
   static readonly make = make
   /** @since 0.1.0 */
   static readonly layer = layer
   /** @since 0.1.0 */
   static readonly layerConfig = layerConfig
+  /**
+   * The contract of each operation (method, path template, input, body and answer schemas), by
+   * operation name: what the client sends and what `@katanemo/testing` answers by.
+   *
+   * @since 0.1.0
+   */
+  static readonly endpoints = endpoints
+}
+
+/**
+ * The types of the service and its options, merged with its tag: `IdentityApi.Service`,
+ * `IdentityApi.Options`, `IdentityApi.CallOptions`.
+ *
+ * @since 0.1.0
+ */
+export declare namespace IdentityApi {
+  /**
+   * Retry options, per client or per call. Which failures are retried is fixed by the method
+   * (see the package README); these say how often and how long to wait.
+   *
+   * @since 0.1.0
+   * @category options
+   */
+  export interface RetryOptions {
+    /**
+     * Retries after the first attempt (default 2; 0 disables retries). Waits back off
+     * exponentially from 0.5 s to at most 8 s, with jitter, unless the response's `Retry-After`
+     * asks for longer (capped at 60 s).
+     */
+    readonly maxRetries?: number | undefined
+    /**
+     * Replaces the backoff and the retry count with a schedule of your own. `Retry-After` is
+     * still honoured: the wait is the longer of the two.
+     */
+    readonly retrySchedule?: Schedule.Schedule<unknown> | undefined
+  }
+
+  /**
+   * Options of one call, the optional second argument of every operation. Each overrides the
+   * client's option of the same name.
+   *
+   * @since 0.1.0
+   * @category options
+   */
+  export interface CallOptions extends RetryOptions {
+    /** The longest one attempt may take (default: the client's, 30 s). */
+    readonly timeout?: Duration.DurationInput | undefined
+    /** The longest the call may take across all its attempts and waits (default: none). */
+    readonly deadline?: Duration.DurationInput | undefined
+    /** Extra request headers. */
+    readonly headers?: Readonly<Record<string, string>> | undefined
+  }
+
+  /**
+   * Options of the live client.
+   *
+   * @since 0.1.0
+   * @category options
+   */
+  export interface Options extends RetryOptions {
+    /** The API's origin, optionally with a path prefix (default `https://api.katanemo.com`). */
+    readonly baseUrl?: string | URL | undefined
+    /** Sent as `Authorization: Bearer <token>`; without one no `Authorization` header is sent. */
+    readonly token?: Redacted.Redacted<string> | undefined
+    /** The longest one attempt may take (default 30 s). */
+    readonly timeout?: Duration.DurationInput | undefined
+    /** The longest a call may take across all its attempts and waits (default: none). */
+    readonly deadline?: Duration.DurationInput | undefined
+    /**
+     * The largest response body to read (default 16 MiB; a non-finite value means the default).
+     * A larger one is read no further than the limit and the connection dropped: the call fails
+     * with `TransportError` (`reason: "ResponseTooLarge"`). Compressed bodies are counted
+     * decompressed.
+     */
+    readonly maxResponseBytes?: number | undefined
+    /** A hook over the HTTP client every call uses: add middleware, headers, tracing settings. */
+    readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  }
+
+  /**
+   * A raw call: any operation's input, answered with the response as it arrived.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export type RawCall<In> = (input: In, options?: CallOptions) => Effect.Effect<RawResponse, RawError>
+
+  /**
+   * The service: one method per operation, each taking one object with the path ids and body
+   * fields, plus `raw` for the undecoded responses.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /** Creates an API key; the answer holds its secret, once. `POST /org/{accountId}/keys` */
+    readonly createClientKey: (
+      input: CreateClientKeyInput,
+      options?: CallOptions
+    ) => Effect.Effect<ClientKeyResponse, CreateClientKeyError>
+    /** Lists the account's API keys. `GET /org/{accountId}/keys` */
+    readonly getClientKeyList: (
+      input: AccountInput,
+      options?: CallOptions
+    ) => Effect.Effect<ReadonlyArray<ClientKeyObject>, GetClientKeyListError>
+    /** Reads one API key. `GET /org/{accountId}/key/{keyId}` */
+    readonly getClientKey: (
+      input: KeyInput,
+      options?: CallOptions
+    ) => Effect.Effect<ClientKeyObject, GetClientKeyError>
+    /** Deletes one API key; answers the API's confirmation text. `DELETE /org/{accountId}/key/{keyId}` */
+    readonly deleteClientKey: (
+      input: KeyInput,
+      options?: CallOptions
+    ) => Effect.Effect<string, DeleteClientKeyError>
+    /** Invites a user to the account. `POST /org/{accountId}/user` */
+    readonly createUserForAccount: (
+      input: CreateUserInput,
+      options?: CallOptions
+    ) => Effect.Effect<UserResponse, CreateUserForAccountError>
+    /** Lists the account's users. `GET /org/{accountId}/user` */
+    readonly getUsersForAccount: (
+      input: AccountInput,
+      options?: CallOptions
+    ) => Effect.Effect<ReadonlyArray<UserResponse>, GetUsersForAccountError>
+    /** Reads one user. `GET /org/{accountId}/user/{userId}` */
+    readonly getUser: (
+      input: UserInput,
+      options?: CallOptions
+    ) => Effect.Effect<UserResponse, GetUserError>
+    /** Replaces a user's roles and tags. `PUT /org/{accountId}/user/{userId}` */
+    readonly updateUser: (
+      input: UpdateUserInput,
+      options?: CallOptions
+    ) => Effect.Effect<UserResponse, UpdateUserError>
+    /**
+     * The same eight operations, answering the response as it arrived (status, headers, body
+     * text) instead of decoding it. Retries and timeouts still apply; no status is an error.
+     */
+    readonly raw: {
+      readonly createClientKey: RawCall<CreateClientKeyInput>
+      readonly getClientKeyList: RawCall<AccountInput>
+      readonly getClientKey: RawCall<KeyInput>
+      readonly deleteClientKey: RawCall<KeyInput>
+      readonly createUserForAccount: RawCall<CreateUserInput>
+      readonly getUsersForAccount: RawCall<AccountInput>
+      readonly getUser: RawCall<UserInput>
+      readonly updateUser: RawCall<UpdateUserInput>
+    }
+  }
 }

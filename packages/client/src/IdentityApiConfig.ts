@@ -4,15 +4,13 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Record from "effect/Record"
-import type * as Redacted from "effect/Redacted"
-import type * as Schedule from "effect/Schedule"
+import type { IdentityApi } from "./IdentityApi.js"
 import { isRetryCount, maxMaxRetries, positive, problems, quote, show } from "./internal/options.js"
 
 /**
@@ -48,66 +46,9 @@ export const defaultMaxResponseBytes = 16 * 1024 * 1024
 export const defaultMaxRetries = 2
 
 /**
- * Retry options, per client or per call. Which failures are retried is fixed by the method (see
- * the package README); these say how often and how long to wait.
- *
- * @since 0.1.0
- * @category options
+ * Options of the live client: see {@link IdentityApi.Options}.
  */
-export interface RetryOptions {
-  /**
-   * Retries after the first attempt (default 2; 0 disables retries). Waits back off
-   * exponentially from 0.5 s to at most 8 s, with jitter, unless the response's `Retry-After`
-   * asks for longer (capped at 60 s).
-   */
-  readonly maxRetries?: number | undefined
-  /**
-   * Replaces the backoff and the retry count with a schedule of your own. `Retry-After` is still
-   * honoured: the wait is the longer of the two.
-   */
-  readonly retrySchedule?: Schedule.Schedule<unknown> | undefined
-}
-
-/**
- * Options of one call, the optional second argument of every operation. Each overrides the
- * client's option of the same name.
- *
- * @since 0.1.0
- * @category options
- */
-export interface CallOptions extends RetryOptions {
-  /** The longest one attempt may take (default: the client's, 30 s). */
-  readonly timeout?: Duration.DurationInput | undefined
-  /** The longest the call may take across all its attempts and waits (default: none). */
-  readonly deadline?: Duration.DurationInput | undefined
-  /** Extra request headers. */
-  readonly headers?: Readonly<Record<string, string>> | undefined
-}
-
-/**
- * Options of the live client.
- *
- * @since 0.1.0
- * @category options
- */
-export interface Options extends RetryOptions {
-  /** The API's origin, optionally with a path prefix (default `https://api.katanemo.com`). */
-  readonly baseUrl?: string | URL | undefined
-  /** Sent as `Authorization: Bearer <token>`; without one no `Authorization` header is sent. */
-  readonly token?: Redacted.Redacted<string> | undefined
-  /** The longest one attempt may take (default 30 s). */
-  readonly timeout?: Duration.DurationInput | undefined
-  /** The longest a call may take across all its attempts and waits (default: none). */
-  readonly deadline?: Duration.DurationInput | undefined
-  /**
-   * The largest response body to read (default 16 MiB; a non-finite value means the default). A
-   * larger one is read no further than the limit and the connection dropped: the call fails with
-   * `TransportError` (`reason: "ResponseTooLarge"`). Compressed bodies are counted decompressed.
-   */
-  readonly maxResponseBytes?: number | undefined
-  /** A hook over the HTTP client every call uses: add middleware, headers, tracing settings. */
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
-}
+type Options = IdentityApi.Options
 
 /**
  * Reads a duration: a number of seconds (`"30"`, `"2.5"`), a number with a unit (`"500ms"`,

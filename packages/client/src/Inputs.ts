@@ -1,12 +1,14 @@
 /**
- * The input of each operation: one object with the path ids and the body fields. The live
- * client and the in-memory fakes validate inputs against these schemas, so a bad input fails
- * the same way (`InvalidRequestError`, naming the field) whichever layer runs.
+ * The input of each operation: one object with the path ids and the body fields. Ids are plain
+ * strings (`{ accountId: "acme", userId: "ada@acme.example" }`). The live client and the
+ * in-memory fakes validate inputs against these schemas, so a bad input fails the same way
+ * (`InvalidRequestError`, naming the field) whichever layer runs.
  *
  * @since 0.1.0
  */
 import * as Models from "@katanemo/models"
 import { ClientKeyRequest, UserRequest } from "@katanemo/models"
+import type * as Brand from "effect/Brand"
 import * as Schema from "effect/Schema"
 
 /**
@@ -17,6 +19,13 @@ const pathSegment = <A extends string>(id: Schema.Schema<A, string>) =>
   id.pipe(Schema.filter((value) => value !== "." && value !== "..", {
     message: () => "\".\" and \"..\" cannot be sent as a path segment"
   }))
+
+/**
+ * An input as a caller writes it: the schema's type, with each id a plain string. The call
+ * checks it, so an empty id or a missing field fails as an `InvalidRequestError` naming the field,
+ * in the error channel; the schema brands the ids of a valid input.
+ */
+type Plain<A> = { readonly [K in keyof A]: Brand.Brand.Unbranded<A[K]> }
 
 const AccountId = pathSegment(Models.AccountId)
 const KeyId = pathSegment(Models.KeyId)
@@ -36,7 +45,7 @@ export const CreateClientKeyInput = Schema.Struct({ accountId: AccountId, ...Cli
  * @since 0.1.0
  * @category inputs
  */
-export type CreateClientKeyInput = typeof CreateClientKeyInput.Type
+export type CreateClientKeyInput = Plain<typeof CreateClientKeyInput.Type>
 
 /**
  * `getClientKeyList` and `getUsersForAccount`: the account.
@@ -50,7 +59,7 @@ export const AccountInput = Schema.Struct({ accountId: AccountId }).annotations(
  * @since 0.1.0
  * @category inputs
  */
-export type AccountInput = typeof AccountInput.Type
+export type AccountInput = Plain<typeof AccountInput.Type>
 
 /**
  * `getClientKey` and `deleteClientKey`: the account and the key.
@@ -64,7 +73,7 @@ export const KeyInput = Schema.Struct({ accountId: AccountId, keyId: KeyId }).an
  * @since 0.1.0
  * @category inputs
  */
-export type KeyInput = typeof KeyInput.Type
+export type KeyInput = Plain<typeof KeyInput.Type>
 
 /**
  * `createUserForAccount` (invite): the account (path and body), and the user's id, tags and
@@ -81,7 +90,7 @@ export const CreateUserInput = Schema.Struct({ ...UserRequest.fields, accountId:
  * @since 0.1.0
  * @category inputs
  */
-export type CreateUserInput = typeof CreateUserInput.Type
+export type CreateUserInput = Plain<typeof CreateUserInput.Type>
 
 /**
  * `getUser`: the account and the user.
@@ -97,7 +106,7 @@ export const UserInput = Schema.Struct({ accountId: AccountId, userId: UserId })
  * @since 0.1.0
  * @category inputs
  */
-export type UserInput = typeof UserInput.Type
+export type UserInput = Plain<typeof UserInput.Type>
 
 /**
  * `updateUser`: the account and the user (path and body), and the new tags and roles.
@@ -114,4 +123,4 @@ export const UpdateUserInput = Schema.Struct({ ...UserRequest.fields, accountId:
  * @since 0.1.0
  * @category inputs
  */
-export type UpdateUserInput = typeof UpdateUserInput.Type
+export type UpdateUserInput = Plain<typeof UpdateUserInput.Type>

@@ -18,17 +18,17 @@ export * from "./Errors.js"
 /**
  * @since 0.1.0
  */
-export * from "./IdentityApi.js"
+export { IdentityApi, type Operation } from "./IdentityApi.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as IdentityError from "./IdentityError.js"
 
 /**
  * @since 0.1.0
  */
 export * as IdentityApiConfig from "./IdentityApiConfig.js"
-
-/**
- * @since 0.1.0
- */
-export type { CallOptions, Options, Overrides } from "./IdentityApiConfig.js"
 
 /**
  * @since 0.1.0

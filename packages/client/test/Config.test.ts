@@ -1,6 +1,6 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { type CallOptions, IdentityApi, IdentityApiConfig, type Options } from "@katanemo/client"
+import { IdentityApi, IdentityApiConfig } from "@katanemo/client"
 import { AccountId, UserId } from "@katanemo/models"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
@@ -73,7 +73,7 @@ describe("IdentityApiConfig.fromEnv", () => {
   }
 
   it("parseDuration reads seconds, units and Effect durations", () => {
-    // compared as plain values: chai's deep equality does not tell two Options apart
+    // compared as plain values: chai's deep equality does not tell two IdentityApi.Options apart
     const ms = (text: string) => Option.getOrNull(Option.map(IdentityApiConfig.parseDuration(text), Duration.toMillis))
     assert.strictEqual(ms("30"), 30_000)
     assert.strictEqual(ms("500ms"), 500)
@@ -191,7 +191,7 @@ describe("IdentityApi.layerConfig with overrides", () => {
       assert.include(String(error), "baseUrl")
     }))
 
-  it.scoped("a whole Config<Options> is still accepted, and reads only what it says", () =>
+  it.scoped("a whole Config<IdentityApi.Options> is still accepted, and reads only what it says", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make((_, res) => TestServer.json(res, 200, []))
       yield* listThrough(
@@ -203,7 +203,7 @@ describe("IdentityApi.layerConfig with overrides", () => {
 })
 
 describe("IdentityApi.layer validates its options where it is built", () => {
-  const bad: ReadonlyArray<readonly [keyof Options, Options]> = [
+  const bad: ReadonlyArray<readonly [keyof IdentityApi.Options, IdentityApi.Options]> = [
     ["baseUrl", { baseUrl: "not a url" }],
     ["baseUrl", { baseUrl: "" }],
     ["baseUrl", { baseUrl: "ftp://api.katanemo.com" }],
@@ -236,7 +236,7 @@ describe("IdentityApi.layer validates its options where it is built", () => {
 
   it.effect("good options build", () =>
     Effect.gen(function*() {
-      const good: ReadonlyArray<Options> = [
+      const good: ReadonlyArray<IdentityApi.Options> = [
         { baseUrl: "http://127.0.0.1:8080" },
         { baseUrl: new URL("https://api.katanemo.com/v1/") },
         { timeout: "5 seconds", deadline: Duration.infinity, maxRetries: 0 },
@@ -277,7 +277,7 @@ describe("environment garbage", () => {
 })
 
 describe("per-call options from an untyped caller", () => {
-  const bad: ReadonlyArray<readonly [string, CallOptions]> = [
+  const bad: ReadonlyArray<readonly [string, IdentityApi.CallOptions]> = [
     ["timeout", { timeout: untyped("soon") }],
     ["timeout", { timeout: -1 }],
     ["deadline", { deadline: untyped({}) }],
@@ -314,7 +314,7 @@ describe("option values no check foresaw fail as errors, never throw, and are no
     for (const name of names) {
       it.effect(`layer and make: ${name} as ${what} is a ConfigError naming ${name}`, () =>
         Effect.gen(function*() {
-          const options = untyped<Options>({ [name]: value() })
+          const options = untyped<IdentityApi.Options>({ [name]: value() })
           // suspended, so that a throw where `layer` or `make` is called shows up as a defect
           const viaLayer = Effect.suspend(() =>
             Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici)))
@@ -340,7 +340,7 @@ describe("option values no check foresaw fail as errors, never throw, and are no
           const exit = yield* Effect.exit(Effect.suspend(() =>
             identity.getUser(
               { accountId: AccountId.make("acme"), userId: UserId.make("ada") },
-              untyped<CallOptions>({ [name]: value() })
+              untyped<IdentityApi.CallOptions>({ [name]: value() })
             )
           ))
           if (exit._tag === "Success") return assert.fail("succeeded")
@@ -357,7 +357,7 @@ describe("option values no check foresaw fail as errors, never throw, and are no
 
 describe("IdentityApi.make and layer check options when run, not when called", () => {
   it("options whose fields throw when read do not throw where make or layer is called", () => {
-    const options = untyped<Options>(Object.defineProperty({}, "timeout", {
+    const options = untyped<IdentityApi.Options>(Object.defineProperty({}, "timeout", {
       enumerable: true,
       get: () => {
         throw new Error("a getter exploded")

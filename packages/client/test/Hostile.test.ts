@@ -5,7 +5,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { IdentityApi, type Options } from "@katanemo/client"
+import { IdentityApi } from "@katanemo/client"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
@@ -16,7 +16,7 @@ import { accountId, setup, userId, userWire } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 const token = "tok_HOSTILE_secret_value"
-const withToken: Options = { token: Redacted.make(token), maxRetries: 0 }
+const withToken: IdentityApi.Options = { token: Redacted.make(token), maxRetries: 0 }
 
 /** The error, checked to be free of the token however it is printed. */
 const failure = <E extends { readonly _tag: string }>(effect: Effect.Effect<unknown, E>) =>

@@ -8,7 +8,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { type AddressedError, IdentityApi, type Service } from "@katanemo/client"
+import { type AddressedError, IdentityApi } from "@katanemo/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -62,7 +62,7 @@ const typedFailure = <A, E>(effect: Effect.Effect<A, E>) =>
 const deep = (depth: number) => "[".repeat(depth) + "]".repeat(depth)
 
 /** Every operation once, with a valid input. */
-const everyOperation = (identity: Service): ReadonlyArray<Effect.Effect<unknown, AddressedError>> => [
+const everyOperation = (identity: IdentityApi.Service): ReadonlyArray<Effect.Effect<unknown, AddressedError>> => [
   identity.createClientKey({ accountId, clientName: "ci-bot", defaultRoleId: "admin" }),
   identity.getClientKeyList({ accountId }),
   identity.getClientKey({ accountId, keyId }),

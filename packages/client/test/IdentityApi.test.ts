@@ -9,7 +9,6 @@ import {
   IdentityApi,
   InternalServerErrorException,
   NotFoundException,
-  type Service,
   TooManyRequestsException,
   UnauthorizedException
 } from "@katanemo/client"
@@ -55,15 +54,15 @@ interface Ids {
 const defaultIds: Ids = { accountId, keyId, userId }
 
 interface Case {
-  readonly operation: keyof Omit<Service, "raw">
+  readonly operation: keyof Omit<IdentityApi.Service, "raw">
   readonly method: string
   readonly path: string
   readonly requestBody: unknown
   readonly responseBody: unknown
   readonly listsNotFound: boolean
-  readonly call: (identity: Service, ids?: Ids) => Effect.Effect<unknown, AddressedError>
+  readonly call: (identity: IdentityApi.Service, ids?: Ids) => Effect.Effect<unknown, AddressedError>
   /** Calls the operation and checks the decoded answer. */
-  readonly succeeds: (identity: Service) => Effect.Effect<void, AddressedError>
+  readonly succeeds: (identity: IdentityApi.Service) => Effect.Effect<void, AddressedError>
 }
 
 const cases: ReadonlyArray<Case> = [

@@ -4,7 +4,7 @@
  * parsed the way HTTP clients parse it.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { endpoints } from "@katanemo/client"
+import { IdentityApi } from "@katanemo/client"
 import { AccountId, UserId } from "@katanemo/models"
 import * as FastCheck from "effect/FastCheck"
 
@@ -18,7 +18,10 @@ describe("path parameters", () => {
   it(`${runs} generated ids each arrive as one segment`, () =>
     FastCheck.assert(
       FastCheck.property(id, id, (account, user) => {
-        const path = endpoints.getUser.path({ accountId: AccountId.make(account), userId: UserId.make(user) })
+        const path = IdentityApi.endpoints.getUser.path({
+          accountId: AccountId.make(account),
+          userId: UserId.make(user)
+        })
         const segments = new URL(path, "http://katanemo.test").pathname.split("/")
         assert.strictEqual(segments.length, 5, path)
         assert.strictEqual(decodeURIComponent(segments[2] ?? ""), account)

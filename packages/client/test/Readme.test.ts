@@ -3,13 +3,13 @@
  * drift: a new option or reason without its line fails here.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type CallOptions, type Options, TransportError } from "@katanemo/client"
+import { type IdentityApi, TransportError } from "@katanemo/client"
 import * as fs from "node:fs"
 
 const readme = fs.readFileSync(new URL("../README.md", import.meta.url), "utf8")
 
 // Each must name every key of its type and nothing else: the compiler checks both.
-const clientOptions: Record<keyof Options, true> = {
+const clientOptions: Record<keyof IdentityApi.Options, true> = {
   baseUrl: true,
   token: true,
   timeout: true,
@@ -19,7 +19,7 @@ const clientOptions: Record<keyof Options, true> = {
   maxResponseBytes: true,
   transformClient: true
 }
-const callOptions: Record<keyof CallOptions, true> = {
+const callOptions: Record<keyof IdentityApi.CallOptions, true> = {
   timeout: true,
   deadline: true,
   maxRetries: true,
@@ -47,7 +47,7 @@ describe("the README", () => {
     assert.deepStrictEqual(sorted(tableColumn("option")), sorted(Object.keys(clientOptions)))
   })
 
-  it("its per-call options are exactly CallOptions", () => {
+  it("its per-call options are exactly IdentityApi.CallOptions", () => {
     const sentence = /optional second\s+argument of per-call options \(([^)]*)\)/.exec(readme)
     assert.isNotNull(sentence, "the sentence listing the per-call options")
     const names = [...(sentence?.[1] ?? "").matchAll(/`(\w+)`/g)].map((m) => m[1] ?? "")

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import {
   ConflictException,
+  type IdentityApi,
   InternalServerErrorException,
-  type Options,
   TooManyRequestsException
 } from "@katanemo/client"
 import * as Duration from "effect/Duration"
@@ -41,7 +41,7 @@ const refusedPort = Effect.async<number>((resume) => {
 })
 
 /** A client for retry tests: its attempt timeout is far beyond any retry wait. */
-const setupRetries = (script: TestServer.Script, options: Options = {}) =>
+const setupRetries = (script: TestServer.Script, options: IdentityApi.Options = {}) =>
   setup(script, { timeout: longTimeout, ...options })
 
 describe("retries", () => {

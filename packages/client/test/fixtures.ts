@@ -1,5 +1,5 @@
 import { NodeHttpClient } from "@effect/platform-node"
-import { IdentityApi, type Options } from "@katanemo/client"
+import { IdentityApi } from "@katanemo/client"
 import { AccountId, KeyId, UserId } from "@katanemo/models"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -34,7 +34,7 @@ export const userWire = {
 }
 
 /** Starts a scripted server and a live client pointed at it (over undici), for the test's scope. */
-export const setup = (script: TestServer.Script, options: Options = {}) =>
+export const setup = (script: TestServer.Script, options: IdentityApi.Options = {}) =>
   Effect.gen(function*() {
     const server = yield* TestServer.make(script)
     const http = yield* Layer.build(NodeHttpClient.layerUndici)

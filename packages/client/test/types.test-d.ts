@@ -7,24 +7,37 @@ import { describe, expectTypeOf, it } from "@effect/vitest"
 import type {
   BadRequestException,
   ConflictException,
+  CreateUserInput,
+  IdentityApi,
   InternalServerErrorException,
   InvalidRequestError,
   NotFoundException,
   RawError,
   RawResponse,
   ResponseDecodeError,
-  Service,
   TimeoutError,
   TooManyRequestsException,
   TransportError,
   UnauthorizedException,
-  UnexpectedStatusError
+  UnexpectedStatusError,
+  UpdateUserInput,
+  UserInput
 } from "@katanemo/client"
-import type { ClientKeyObject, ClientKeyResponse, UserResponse } from "@katanemo/models"
+import { IdentityError } from "@katanemo/client"
+import type {
+  AccountId,
+  ApiException,
+  ClientKeyObject,
+  ClientKeyResponse,
+  UserId,
+  UserResponse
+} from "@katanemo/models"
 import type * as Effect from "effect/Effect"
 
-type ErrorOf<K extends keyof Omit<Service, "raw">> = Effect.Effect.Error<ReturnType<Service[K]>>
-type SuccessOf<K extends keyof Omit<Service, "raw">> = Effect.Effect.Success<ReturnType<Service[K]>>
+type ErrorOf<K extends keyof Omit<IdentityApi.Service, "raw">> = Effect.Effect.Error<ReturnType<IdentityApi.Service[K]>>
+type SuccessOf<K extends keyof Omit<IdentityApi.Service, "raw">> = Effect.Effect.Success<
+  ReturnType<IdentityApi.Service[K]>
+>
 
 type Common =
   | BadRequestException
@@ -54,9 +67,11 @@ describe("error channels", () => {
   })
 
   it("raw calls fail only before an answer arrives", () => {
-    expectTypeOf<Effect.Effect.Error<ReturnType<Service["raw"]["getUser"]>>>().toEqualTypeOf<RawError>()
+    expectTypeOf<Effect.Effect.Error<ReturnType<IdentityApi.Service["raw"]["getUser"]>>>().toEqualTypeOf<RawError>()
     expectTypeOf<RawError>().toEqualTypeOf<InvalidRequestError | TransportError | TimeoutError>()
-    expectTypeOf<Effect.Effect.Success<ReturnType<Service["raw"]["getUser"]>>>().toEqualTypeOf<RawResponse>()
+    expectTypeOf<Effect.Effect.Success<ReturnType<IdentityApi.Service["raw"]["getUser"]>>>().toEqualTypeOf<
+      RawResponse
+    >()
   })
 
   it("successes are the decoded models", () => {
@@ -73,5 +88,57 @@ describe("error channels", () => {
   it("each error can be caught by its tag, leaving the rest", () => {
     type AfterCatch = Exclude<ErrorOf<"getUser">, { readonly _tag: "NotFoundException" | "ConflictException" }>
     expectTypeOf<AfterCatch>().toEqualTypeOf<Exclude<Common, ConflictException>>()
+  })
+})
+
+describe("inputs take plain strings; results keep branded ids", () => {
+  it("every id of an input is a plain string", () => {
+    expectTypeOf<UserInput>().toEqualTypeOf<{ readonly accountId: string; readonly userId: string }>()
+    expectTypeOf<Parameters<IdentityApi.Service["getUser"]>[0]>().toEqualTypeOf<UserInput>()
+    expectTypeOf<Parameters<IdentityApi.Service["raw"]["getUser"]>[0]>().toEqualTypeOf<UserInput>()
+    expectTypeOf<{ accountId: "acme"; userId: "ada" }>().toMatchTypeOf<UserInput>()
+  })
+
+  it("optional fields stay optional, and take no null", () => {
+    expectTypeOf<CreateUserInput>().toEqualTypeOf<{
+      readonly accountId: string
+      readonly userId?: string
+      readonly tags?: { readonly [x: string]: ReadonlyArray<string> }
+      readonly roles?: ReadonlyArray<string>
+    }>()
+    expectTypeOf<{ accountId: "acme"; roles: null }>().not.toMatchTypeOf<CreateUserInput>()
+    expectTypeOf<UpdateUserInput["userId"]>().toEqualTypeOf<string>()
+  })
+
+  it("an answer's ids are branded", () => {
+    expectTypeOf<UserResponse["accountId"]>().toEqualTypeOf<AccountId>()
+    expectTypeOf<UserResponse["userId"]>().toEqualTypeOf<UserId | undefined>()
+  })
+})
+
+/** A value of an operation's error type, for the narrowing checks (type tests are not run). */
+declare const anError: ErrorOf<"getUser">
+
+describe("error groups", () => {
+  type Sdk = InvalidRequestError | UnexpectedStatusError | TransportError | TimeoutError | ResponseDecodeError
+
+  it("the unions", () => {
+    expectTypeOf<IdentityError.ApiException>().toEqualTypeOf<ApiException>()
+    expectTypeOf<IdentityError.SdkError>().toEqualTypeOf<Sdk>()
+    expectTypeOf<IdentityError.TransportFailure>().toEqualTypeOf<TransportError | TimeoutError>()
+    expectTypeOf<IdentityError.Any>().toEqualTypeOf<ApiException | Sdk>()
+    // every error an operation can fail with is in the groups, and the groups hold nothing else
+    expectTypeOf<ErrorOf<"getUser">>().toEqualTypeOf<IdentityError.Any>()
+  })
+
+  it("the predicates narrow to their group, and to the rest when false", () => {
+    const error = anError
+    if (IdentityError.isApiException(error)) expectTypeOf(error).toEqualTypeOf<ApiException>()
+    else expectTypeOf(error).toEqualTypeOf<Sdk>()
+    if (IdentityError.isSdkError(error)) expectTypeOf(error).toEqualTypeOf<Sdk>()
+    else expectTypeOf(error).toEqualTypeOf<ApiException>()
+    if (IdentityError.isTransportFailure(error)) expectTypeOf(error).toEqualTypeOf<TransportError | TimeoutError>()
+    // retryable is not a group of types (a TransportError may or may not be): it does not narrow
+    expectTypeOf(IdentityError.isRetryable).returns.toEqualTypeOf<boolean>()
   })
 })

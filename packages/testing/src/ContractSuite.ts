@@ -17,7 +17,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { IdentityApi, type Operation, type Service as IdentityService } from "@katanemo/client"
+import { IdentityApi, type Operation } from "@katanemo/client"
 import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
@@ -29,7 +29,7 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
 import * as IdentityServer from "./IdentityServer.js"
-import { IdentityStore, type Options as StoreOptions } from "./IdentityStore.js"
+import { IdentityStore } from "./IdentityStore.js"
 
 /**
  * A rule that did not hold.
@@ -46,7 +46,7 @@ export class ContractViolation extends Data.TaggedError("ContractViolation")<{ r
  * @since 0.1.0
  * @category models
  */
-export interface TargetOptions extends StoreOptions {
+export interface TargetOptions extends IdentityStore.Options {
   readonly token?: Redacted.Redacted<string> | undefined
 }
 
@@ -193,7 +193,7 @@ const authSeed: TargetOptions["seed"] = {
 
 /** Every operation once, in an order in which each succeeds on {@link authSeed}. */
 const everyOperation = (
-  identity: IdentityService
+  identity: IdentityApi.Service
 ): { readonly [K in Operation]: Effect.Effect<unknown, { readonly _tag: string }> } => ({
   createClientKey: identity.createClientKey({ accountId: acme, clientName: "new", defaultRoleId: "admin" }),
   getClientKeyList: identity.getClientKeyList({ accountId: acme }),

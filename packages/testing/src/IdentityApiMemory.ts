@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Headers from "@effect/platform/Headers"
-import { type Endpoint, IdentityApi, InvalidRequestError, type Operation, type Service } from "@katanemo/client"
+import { type Endpoint, IdentityApi, InvalidRequestError, type Operation } from "@katanemo/client"
 import {
   type ApiException,
   BadRequestException,
@@ -21,7 +21,7 @@ import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as IdentityServer from "./IdentityServer.js"
-import { IdentityStore, type Options as StoreOptions, type Rejection, type SeedError } from "./IdentityStore.js"
+import { IdentityStore, type SeedError } from "./IdentityStore.js"
 import { statusOf } from "./internal/exceptions.js"
 import { endpoints, type InputOf, type OutputOf } from "./internal/operations.js"
 
@@ -31,7 +31,7 @@ import { endpoints, type InputOf, type OutputOf } from "./internal/operations.js
  * @since 0.1.0
  * @category options
  */
-export interface Options extends StoreOptions {
+export interface Options extends IdentityStore.Options {
   /** The bearer token calls carry; checked against `validTokens` when the store has them. */
   readonly token?: Redacted.Redacted<string> | undefined
 }
@@ -81,7 +81,7 @@ const invalid = (
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Service, never, IdentityStore> =>
+export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<IdentityApi.Service, never, IdentityStore> =>
   Effect.gen(function*() {
     const store = yield* IdentityStore
     const token = options.token === undefined ? undefined : Redacted.value(options.token)
@@ -91,24 +91,27 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Servic
       operation: K,
       endpoint: Endpoint.Endpoint<InputOf<K>, OutputOf<K>, NotFound>
     ) =>
-    (input: InputOf<K>): Effect.Effect<OutputOf<K>, InvalidRequestError | Listed | NotFound> =>
+    (input: unknown): Effect.Effect<OutputOf<K>, InvalidRequestError | Listed | NotFound> =>
       Effect.flatMap(
         Effect.mapError(endpoint.validate(input), (error) => invalid(endpoint, error)),
         (valid) =>
-          Effect.catchAll(store.dispatch(operation, valid, token), ({ exception }: Rejection): Effect.Effect<
-            never,
-            Listed | NotFound
-          > => {
-            const context = {
-              operation,
-              method: endpoint.method,
-              path: endpoint.path(valid),
-              status: statusOf(exception)
+          Effect.catchAll(
+            store.dispatch(operation, valid, token),
+            ({ exception }: IdentityStore.Rejection): Effect.Effect<
+              never,
+              Listed | NotFound
+            > => {
+              const context = {
+                operation,
+                method: endpoint.method,
+                path: endpoint.path(valid),
+                status: statusOf(exception)
+              }
+              return exception._tag === "NotFoundException"
+                ? Effect.fail(endpoint.onNotFound(context, IdentityServer.wireBody(exception)))
+                : Effect.fail(withContext(exception, context))
             }
-            return exception._tag === "NotFoundException"
-              ? Effect.fail(endpoint.onNotFound(context, IdentityServer.wireBody(exception)))
-              : Effect.fail(withContext(exception, context))
-          })
+          )
       )
 
     /** Validates like the live client, then answers what the server would send. */
@@ -116,7 +119,7 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Servic
       operation: K,
       endpoint: Endpoint.Endpoint<InputOf<K>, OutputOf<K>, NotFound>
     ) =>
-    (input: InputOf<K>) =>
+    (input: unknown) =>
       Effect.flatMap(
         Effect.mapError(endpoint.validate(input), (error) => invalid(endpoint, error)),
         (valid) =>

@@ -15,14 +15,14 @@ import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { IdentityApi, type IdentityApiConfig } from "@katanemo/client"
+import { IdentityApi } from "@katanemo/client"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as IdentityServer from "./IdentityServer.js"
-import { IdentityStore, type Options as StoreOptions, type SeedError } from "./IdentityStore.js"
+import { IdentityStore, type SeedError } from "./IdentityStore.js"
 import { currentTestClock, drive } from "./internal/clockDriver.js"
 
 const decoder = new TextDecoder()
@@ -147,11 +147,11 @@ export const layer: Layer.Layer<HttpClient.HttpClient, never, IdentityStore> = l
  * @since 0.1.0
  * @category options
  */
-export interface ClientOptions extends StoreOptions, Options {
+export interface ClientOptions extends IdentityStore.Options, Options {
   /** The bearer token calls carry; checked against `validTokens` when the store has them. */
   readonly token?: Redacted.Redacted<string> | undefined
   /** Options of the live client (`maxRetries`, `timeout`, `retrySchedule`, …). */
-  readonly client?: IdentityApiConfig.Options | undefined
+  readonly client?: IdentityApi.Options | undefined
 }
 
 /**
@@ -184,7 +184,7 @@ export function layerClient(
 export function layerClient(
   options: ClientOptions = {}
 ): Layer.Layer<IdentityApi | IdentityStore, SeedError | ConfigError.ConfigError> {
-  const client: IdentityApiConfig.Options = {
+  const client: IdentityApi.Options = {
     baseUrl: "http://katanemo.test",
     ...options.client,
     ...(options.token === undefined ? {} : { token: options.token })

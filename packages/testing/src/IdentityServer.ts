@@ -17,7 +17,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { type Drop, IdentityStore, type Rejection } from "./IdentityStore.js"
+import { IdentityStore } from "./IdentityStore.js"
 import { statusOf } from "./internal/exceptions.js"
 import { nestsDeeperThan } from "./internal/nesting.js"
 import { endpoints, type InputOf, operations, type OutputOf } from "./internal/operations.js"
@@ -50,7 +50,7 @@ export interface Response {
    * Set when an injected fault drops the answer: a transport resets the connection or never
    * answers. One that cannot (no socket) sends the response as it is (a 500 saying so).
    */
-  readonly drop?: Drop | undefined
+  readonly drop?: IdentityStore.Drop | undefined
 }
 
 /**
@@ -117,7 +117,7 @@ export const wireBody = (exception: ApiException): string => {
  * @since 0.1.0
  * @category encoding
  */
-export const rejection = ({ drop, exception, retryAfter }: Rejection): Effect.Effect<Response> =>
+export const rejection = ({ drop, exception, retryAfter }: IdentityStore.Rejection): Effect.Effect<Response> =>
   Effect.map(
     replyText(
       statusOf(exception),
@@ -165,7 +165,7 @@ const closed = (socket: Socket): Effect.Effect<void> =>
  */
 export const respond = <In, A, NotFound>(
   endpoint: Endpoint.Endpoint<In, A, NotFound>,
-  outcome: Effect.Effect<A, Rejection>
+  outcome: Effect.Effect<A, IdentityStore.Rejection>
 ): Effect.Effect<Response> =>
   Effect.matchEffect(outcome, {
     onFailure: rejection,

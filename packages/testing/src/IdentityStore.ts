@@ -174,180 +174,16 @@ export const decodeSeed = (input: unknown): Effect.Effect<typeof Seed.Type, Seed
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Options of a store.
- *
- * @since 0.1.0
- * @category options
- */
-export interface Options {
-  /** What the store starts from (the wire form: validated, defaults applied). */
-  readonly seed?: Seed | undefined
-  /** When given, every call must carry one of these bearer tokens. */
-  readonly validTokens?: ReadonlyArray<string> | undefined
-  /** Calls allowed per second (sliding window); more fail with `TooManyRequestsException`. */
-  readonly rateLimit?: number | undefined
-  /** The `serviceId` of keys and users the store creates (default `svc-local`). */
-  readonly serviceId?: string | undefined
-  /** How many of the latest calls `calls` keeps (default 10,000): a long-running server stays bounded. */
-  readonly maxCallRecords?: number | undefined
-}
-
-/**
- * One call the store answered: the operation, its (validated) input and its outcome.
- *
- * @since 0.1.0
- * @category inspection
- */
-export interface CallRecord {
-  readonly operation: Operation
-  readonly input: unknown
-  readonly outcome: Exit.Exit<unknown, ApiException>
-}
-
-/**
- * How an injected fault ends a call instead of answering it, over a connection: `"reset"` drops
- * the connection, `"noAnswer"` keeps it open and never answers, so the client's timeout ends the
- * call. Where there is no connection (`IdentityApiMemory`), the call fails with the fault's
- * exception instead.
- *
- * @since 0.1.0
- * @category faults
- */
-export type Drop = "reset" | "noAnswer"
-
-/**
- * What one injected fault does, wherever it comes from (see {@link Fault} and
- * {@link Service.setRandomFaults}).
- *
- * - `when: "before"` (the default): the call fails before the store acts, so it changes nothing;
- * - `when: "after"`: the store acts first (a create creates, an update updates), then the call
- *   fails: the caller cannot tell whether it took effect, as after a real server's late failure.
- *
- * The call waits `delay`, then fails with `fail` or ends as `drop` says; with neither, it proceeds.
- *
- * @since 0.1.0
- * @category faults
- */
-export interface FaultAction {
-  readonly when?: "before" | "after" | undefined
-  readonly fail?: ApiException | undefined
-  /** Over a connection, end the call this way instead of answering (it takes precedence over `fail`). */
-  readonly drop?: Drop | undefined
-  readonly delay?: Duration.DurationInput | undefined
-  /** For a `TooManyRequestsException`: the `Retry-After` a server sends with it. */
-  readonly retryAfter?: Duration.DurationInput | undefined
-}
-
-/**
- * A fault to inject: the next `times` calls (of `operation`, or of any when absent) meet it. The
- * token check comes first: a call without a valid token gets its 401 and leaves the fault pending.
- *
- * @since 0.1.0
- * @category faults
- */
-export interface Fault extends FaultAction {
-  readonly operation?: Operation | undefined
-  /** How many calls the fault applies to (default 1; 0 or less: none). */
-  readonly times?: number | undefined
-}
-
-/**
- * Random faults: each call (with a valid token) meets one, with probability `probability`, picked
- * uniformly from `exceptions` (each failing the call before the store acts) and `faults`.
- *
- * @since 0.1.0
- * @category faults
- */
-export interface RandomFaults {
-  readonly probability: number
-  /** Exceptions that fail a call before the store acts (`{ fail: exception }` for each). */
-  readonly exceptions?: ReadonlyArray<ApiException> | undefined
-  readonly faults?: ReadonlyArray<FaultAction> | undefined
-}
-
-/**
- * The name under which {@link Service.firedFaults} counts a fault: when it fired and what it did,
+ * The name under which {@link IdentityStore.Service.firedFaults} counts a fault: when it fired and what it did,
  * such as `before 429`, `after 500`, `after reset`, `after noAnswer`, or `before delay` for a
  * fault that only waits.
  *
  * @since 0.1.0
  * @category faults
  */
-export const faultLabel = (fault: FaultAction): string => {
+export const faultLabel = (fault: IdentityStore.FaultAction): string => {
   const what = fault.drop ?? (fault.fail === undefined ? "delay" : String(statusOf(fault.fail)))
   return `${fault.when ?? "before"} ${what}`
-}
-
-/**
- * Why the store refused a call: the API exception, and the `Retry-After` a server should send.
- * `drop`, when set, asks a server to end the call that way instead of answering with the exception.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Rejection {
-  readonly exception: ApiException
-  readonly retryAfter: Option.Option<Duration.Duration>
-  readonly drop?: Drop | undefined
-}
-
-/**
- * An account as the store holds it, in creation order.
- *
- * @since 0.1.0
- * @category inspection
- */
-export interface AccountSnapshot {
-  readonly accountId: AccountId
-  readonly keys: ReadonlyArray<ClientKeyObject>
-  readonly users: ReadonlyArray<UserResponse>
-}
-
-/**
- * The store's service.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /**
-   * Answers one call by the API's rules: the token check first (401), then a fault that fires
-   * before the store acts, the rate limit, the rules, and a fault that fires after it acted.
-   */
-  readonly dispatch: <K extends Operation>(
-    operation: K,
-    input: InputOf<K>,
-    token: string | undefined
-  ) => Effect.Effect<OutputOf<K>, Rejection>
-  /** Every account, in creation order. */
-  readonly snapshot: Effect.Effect<ReadonlyArray<AccountSnapshot>>
-  /** One account's keys, in creation order (empty for an unknown account). */
-  readonly keys: (accountId: string) => Effect.Effect<ReadonlyArray<ClientKeyObject>>
-  /** One account's users, in creation order (empty for an unknown account). */
-  readonly users: (accountId: string) => Effect.Effect<ReadonlyArray<UserResponse>>
-  /** The calls answered so far (the latest `maxCallRecords` of them), oldest first. */
-  readonly calls: Effect.Effect<ReadonlyArray<CallRecord>>
-  /** Forgets the recorded calls. */
-  readonly clearCalls: Effect.Effect<void>
-  /** Adds a fault; faults apply in the order they were added. */
-  readonly injectFault: (fault: Fault) => Effect.Effect<void>
-  /** Removes every pending fault. */
-  readonly clearFaults: Effect.Effect<void>
-  /** Sets (or, with `undefined`, lifts) the rate limit in calls per second. */
-  readonly setRateLimit: (perSecond: number | undefined) => Effect.Effect<void>
-  /**
-   * Makes each call with a valid token meet, with the given probability, one of the faults picked
-   * at random: each of `exceptions` fails a call before it reaches the rules (a failed create
-   * creates nothing); each of `faults` does what it says, before or after the store acts.
-   * `undefined` stops it. The randomness is Effect's `Random`.
-   */
-  readonly setRandomFaults: (faults: RandomFaults | undefined) => Effect.Effect<void>
-  /**
-   * How many injected faults (given or random) have fired since the store was made, by
-   * {@link faultLabel} (`before 429`, `after 500`, `after reset`, …): a load test checks with it
-   * that each kind it asked for did fire.
-   */
-  readonly firedFaults: Effect.Effect<Readonly<Record<string, number>>>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,7 +196,7 @@ interface Account {
 }
 
 interface PendingFault {
-  readonly fault: Fault
+  readonly fault: IdentityStore.Fault
   readonly remaining: number
 }
 
@@ -374,7 +210,10 @@ const randomString = (length: number): Effect.Effect<string> =>
     (indexes) => indexes.map((i) => alphabet[i]).join("")
   )
 
-const reject = (exception: ApiException, retryAfter: Option.Option<Duration.Duration> = Option.none()): Rejection => ({
+const reject = (
+  exception: ApiException,
+  retryAfter: Option.Option<Duration.Duration> = Option.none()
+): IdentityStore.Rejection => ({
   exception,
   retryAfter
 })
@@ -385,7 +224,7 @@ const reject = (exception: ApiException, retryAfter: Option.Option<Duration.Dura
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =>
+export const make = (options: IdentityStore.Options = {}): Effect.Effect<IdentityStore.Service, SeedError> =>
   Effect.gen(function*() {
     const serviceId = options.serviceId ?? "svc-local"
     const seed = yield* decodeSeed(options.seed ?? {})
@@ -422,10 +261,10 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     const keyIds = new Set(Array.from(initial.values(), (a) => a.keys.map((key) => key.clientKeyId)).flat())
     // A plain array: appending to an immutable one copies it on every call (quadratic under load).
     const maxCallRecords = Math.max(0, options.maxCallRecords ?? 10_000)
-    let calls: Array<CallRecord> = []
+    let calls: Array<IdentityStore.CallRecord> = []
     // (not `slice(-n)`: `slice(-0)` is the whole array)
     const latest = () => calls.slice(Math.max(0, calls.length - maxCallRecords))
-    const record = (entry: CallRecord) =>
+    const record = (entry: IdentityStore.CallRecord) =>
       Effect.sync(() => {
         calls.push(entry)
         // trimmed in batches, so that recording stays constant time on average
@@ -443,7 +282,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
 
     /** Takes the first pending fault that applies to `operation`, if any. */
     const takeFault = (operation: Operation) =>
-      Ref.modify(faults, (pending): [Option.Option<FaultAction>, ReadonlyArray<PendingFault>] => {
+      Ref.modify(faults, (pending): [Option.Option<IdentityStore.FaultAction>, ReadonlyArray<PendingFault>] => {
         const index = pending.findIndex((p) => p.fault.operation === undefined || p.fault.operation === operation)
         const found = pending[index]
         if (found === undefined) return [Option.none(), pending]
@@ -453,11 +292,11 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
         return [Option.some(found.fault), rest]
       })
 
-    const randomFaults = yield* Ref.make<ReadonlyArray<FaultAction>>([])
+    const randomFaults = yield* Ref.make<ReadonlyArray<IdentityStore.FaultAction>>([])
     const randomProbability = yield* Ref.make(0)
 
     /** With the configured probability, one of the random faults. */
-    const drawRandomFault: Effect.Effect<Option.Option<FaultAction>> = Effect.flatMap(
+    const drawRandomFault: Effect.Effect<Option.Option<IdentityStore.FaultAction>> = Effect.flatMap(
       Ref.get(randomFaults),
       (actions) =>
         actions.length === 0
@@ -465,17 +304,18 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           : Effect.flatMap(Effect.zip(Random.next, Ref.get(randomProbability)), ([draw, probability]) =>
             draw >= probability
               ? Effect.succeedNone
-              : Effect.map(Random.nextIntBetween(0, actions.length), (i) => Option.fromNullable(actions[i])))
+              : Effect.map(Random.nextIntBetween(0, actions.length), (i) =>
+                Option.fromNullable(actions[i])))
     )
 
     /** The fault this call meets: a pending given one first, else perhaps a random one. */
-    const pickFault = (operation: Operation): Effect.Effect<Option.Option<FaultAction>> =>
+    const pickFault = (operation: Operation): Effect.Effect<Option.Option<IdentityStore.FaultAction>> =>
       Effect.flatMap(takeFault(operation), (given) => Option.isSome(given) ? Effect.succeed(given) : drawRandomFault)
 
     const fired = new Map<string, number>()
 
     /** Counts the fault, waits its delay, then fails as it says (or lets the call go on). */
-    const fire = (fault: FaultAction): Effect.Effect<void, Rejection> =>
+    const fire = (fault: IdentityStore.FaultAction): Effect.Effect<void, IdentityStore.Rejection> =>
       Effect.suspend(() => {
         const label = faultLabel(fault)
         fired.set(label, (fired.get(label) ?? 0) + 1)
@@ -498,7 +338,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
           )
       })
 
-    const checkToken = (token: string | undefined): Effect.Effect<void, Rejection> =>
+    const checkToken = (token: string | undefined): Effect.Effect<void, IdentityStore.Rejection> =>
       validTokens === undefined || (token !== undefined && validTokens.has(token))
         ? Effect.void
         : Effect.fail(reject(
@@ -509,7 +349,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
         ))
 
     /** A sliding one-second window of admitted calls. */
-    const checkRate: Effect.Effect<void, Rejection> = Effect.gen(function*() {
+    const checkRate: Effect.Effect<void, IdentityStore.Rejection> = Effect.gen(function*() {
       const limit = yield* Ref.get(rateLimit)
       if (limit === undefined) return
       const now = yield* Clock.currentTimeMillis
@@ -663,12 +503,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
         Effect.zipRight(
           Ref.set(randomProbability, faults?.probability ?? 0),
           Ref.set(randomFaults, [
-            ...(faults?.exceptions ?? []).map((fail): FaultAction => ({ fail })),
+            ...(faults?.exceptions ?? []).map((fail): IdentityStore.FaultAction => ({ fail })),
             ...(faults?.faults ?? [])
           ])
         ),
       firedFaults: Effect.sync(() => Object.fromEntries(fired))
-    } satisfies Service
+    } satisfies IdentityStore.Service
   })
 
 /**
@@ -678,10 +518,188 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
  * @since 0.1.0
  * @category tags
  */
-export class IdentityStore extends Context.Tag("@katanemo/testing/IdentityStore")<IdentityStore, Service>() {
+export class IdentityStore
+  extends Context.Tag("@katanemo/testing/IdentityStore")<IdentityStore, IdentityStore.Service>()
+{
   /** @since 0.1.0 */
   static readonly make = make
   /** @since 0.1.0 */
-  static readonly layer = (options: Options = {}): Layer.Layer<IdentityStore, SeedError> =>
+  static readonly layer = (options: IdentityStore.Options = {}): Layer.Layer<IdentityStore, SeedError> =>
     Layer.effect(IdentityStore, make(options))
+  /** @since 0.1.0 */
+  static readonly decodeSeed = decodeSeed
+  /** @since 0.1.0 */
+  static readonly faultLabel = faultLabel
+}
+
+/**
+ * The store's types, merged with its tag: `IdentityStore.Service`, `IdentityStore.Options`,
+ * `IdentityStore.Fault`, …
+ *
+ * @since 0.1.0
+ */
+export declare namespace IdentityStore {
+  /**
+   * Options of a store.
+   *
+   * @since 0.1.0
+   * @category options
+   */
+  export interface Options {
+    /** What the store starts from (the wire form: validated, defaults applied). */
+    readonly seed?: Seed | undefined
+    /** When given, every call must carry one of these bearer tokens. */
+    readonly validTokens?: ReadonlyArray<string> | undefined
+    /** Calls allowed per second (sliding window); more fail with `TooManyRequestsException`. */
+    readonly rateLimit?: number | undefined
+    /** The `serviceId` of keys and users the store creates (default `svc-local`). */
+    readonly serviceId?: string | undefined
+    /** How many of the latest calls `calls` keeps (default 10,000): a long-running server stays bounded. */
+    readonly maxCallRecords?: number | undefined
+  }
+
+  /**
+   * One call the store answered: the operation, its (validated) input and its outcome.
+   *
+   * @since 0.1.0
+   * @category inspection
+   */
+  export interface CallRecord {
+    readonly operation: Operation
+    readonly input: unknown
+    readonly outcome: Exit.Exit<unknown, ApiException>
+  }
+
+  /**
+   * How an injected fault ends a call instead of answering it, over a connection: `"reset"` drops
+   * the connection, `"noAnswer"` keeps it open and never answers, so the client's timeout ends the
+   * call. Where there is no connection (`IdentityApiMemory`), the call fails with the fault's
+   * exception instead.
+   *
+   * @since 0.1.0
+   * @category faults
+   */
+  export type Drop = "reset" | "noAnswer"
+
+  /**
+   * What one injected fault does, wherever it comes from (see {@link Fault} and
+   * {@link Service.setRandomFaults}).
+   *
+   * - `when: "before"` (the default): the call fails before the store acts, so it changes nothing;
+   * - `when: "after"`: the store acts first (a create creates, an update updates), then the call
+   *   fails: the caller cannot tell whether it took effect, as after a real server's late failure.
+   *
+   * The call waits `delay`, then fails with `fail` or ends as `drop` says; with neither, it proceeds.
+   *
+   * @since 0.1.0
+   * @category faults
+   */
+  export interface FaultAction {
+    readonly when?: "before" | "after" | undefined
+    readonly fail?: ApiException | undefined
+    /** Over a connection, end the call this way instead of answering (it takes precedence over `fail`). */
+    readonly drop?: Drop | undefined
+    readonly delay?: Duration.DurationInput | undefined
+    /** For a `TooManyRequestsException`: the `Retry-After` a server sends with it. */
+    readonly retryAfter?: Duration.DurationInput | undefined
+  }
+
+  /**
+   * A fault to inject: the next `times` calls (of `operation`, or of any when absent) meet it. The
+   * token check comes first: a call without a valid token gets its 401 and leaves the fault pending.
+   *
+   * @since 0.1.0
+   * @category faults
+   */
+  export interface Fault extends FaultAction {
+    readonly operation?: Operation | undefined
+    /** How many calls the fault applies to (default 1; 0 or less: none). */
+    readonly times?: number | undefined
+  }
+
+  /**
+   * Random faults: each call (with a valid token) meets one, with probability `probability`, picked
+   * uniformly from `exceptions` (each failing the call before the store acts) and `faults`.
+   *
+   * @since 0.1.0
+   * @category faults
+   */
+  export interface RandomFaults {
+    readonly probability: number
+    /** Exceptions that fail a call before the store acts (`{ fail: exception }` for each). */
+    readonly exceptions?: ReadonlyArray<ApiException> | undefined
+    readonly faults?: ReadonlyArray<FaultAction> | undefined
+  }
+
+  /**
+   * Why the store refused a call: the API exception, and the `Retry-After` a server should send.
+   * `drop`, when set, asks a server to end the call that way instead of answering with the exception.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Rejection {
+    readonly exception: ApiException
+    readonly retryAfter: Option.Option<Duration.Duration>
+    readonly drop?: Drop | undefined
+  }
+
+  /**
+   * An account as the store holds it, in creation order.
+   *
+   * @since 0.1.0
+   * @category inspection
+   */
+  export interface AccountSnapshot {
+    readonly accountId: AccountId
+    readonly keys: ReadonlyArray<ClientKeyObject>
+    readonly users: ReadonlyArray<UserResponse>
+  }
+
+  /**
+   * The store's service.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /**
+     * Answers one call by the API's rules: the token check first (401), then a fault that fires
+     * before the store acts, the rate limit, the rules, and a fault that fires after it acted.
+     */
+    readonly dispatch: <K extends Operation>(
+      operation: K,
+      input: InputOf<K>,
+      token: string | undefined
+    ) => Effect.Effect<OutputOf<K>, Rejection>
+    /** Every account, in creation order. */
+    readonly snapshot: Effect.Effect<ReadonlyArray<AccountSnapshot>>
+    /** One account's keys, in creation order (empty for an unknown account). */
+    readonly keys: (accountId: string) => Effect.Effect<ReadonlyArray<ClientKeyObject>>
+    /** One account's users, in creation order (empty for an unknown account). */
+    readonly users: (accountId: string) => Effect.Effect<ReadonlyArray<UserResponse>>
+    /** The calls answered so far (the latest `maxCallRecords` of them), oldest first. */
+    readonly calls: Effect.Effect<ReadonlyArray<CallRecord>>
+    /** Forgets the recorded calls. */
+    readonly clearCalls: Effect.Effect<void>
+    /** Adds a fault; faults apply in the order they were added. */
+    readonly injectFault: (fault: Fault) => Effect.Effect<void>
+    /** Removes every pending fault. */
+    readonly clearFaults: Effect.Effect<void>
+    /** Sets (or, with `undefined`, lifts) the rate limit in calls per second. */
+    readonly setRateLimit: (perSecond: number | undefined) => Effect.Effect<void>
+    /**
+     * Makes each call with a valid token meet, with the given probability, one of the faults picked
+     * at random: each of `exceptions` fails a call before it reaches the rules (a failed create
+     * creates nothing); each of `faults` does what it says, before or after the store acts.
+     * `undefined` stops it. The randomness is Effect's `Random`.
+     */
+    readonly setRandomFaults: (faults: RandomFaults | undefined) => Effect.Effect<void>
+    /**
+     * How many injected faults (given or random) have fired since the store was made, by
+     * {@link faultLabel} (`before 429`, `after 500`, `after reset`, …): a load test checks with it
+     * that each kind it asked for did fire.
+     */
+    readonly firedFaults: Effect.Effect<Readonly<Record<string, number>>>
+  }
 }

@@ -29,7 +29,7 @@ export * as IdentityServer from "./IdentityServer.js"
 /**
  * @since 0.1.0
  */
-export * from "./IdentityStore.js"
+export { IdentityStore, Seed, SeedAccount, SeedError, SeedKey, SeedUser } from "./IdentityStore.js"
 
 /**
  * @since 0.1.0

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, NotFoundException } from "@katanemo/client"
 import { AccountId, ConflictException, Issues, KeyId, UserId } from "@katanemo/models"
-import { decodeSeed, IdentityApiMemory, IdentityHttpFake, IdentityStore, Seed, SeedError } from "@katanemo/testing"
+import { IdentityApiMemory, IdentityHttpFake, IdentityStore, Seed, SeedError } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -196,7 +196,7 @@ describe("seeding", () => {
   it.effect("a seeded user's token may not be empty", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(
-        decodeSeed({ accounts: [{ accountId: "a", users: [{ userId: "u", token: "" }] }] })
+        IdentityStore.decodeSeed({ accounts: [{ accountId: "a", users: [{ userId: "u", token: "" }] }] })
       )
       assert.match(error.message, /accounts\[0\]\.users\[0\]\.token: Expected a non empty string/)
     }))
@@ -228,7 +228,7 @@ describe("seeding", () => {
   for (const [what, seed, message] of bad) {
     it.effect(`a seed with ${what} fails to decode, naming the entry`, () =>
       Effect.gen(function*() {
-        const error = yield* Effect.flip(decodeSeed(seed))
+        const error = yield* Effect.flip(IdentityStore.decodeSeed(seed))
         assert.match(error.message, message)
       }))
   }
@@ -317,7 +317,7 @@ describe("seeding", () => {
   /** A SeedError with short lines, or a valid seed: never a defect. */
   const typedOutcome = (seed: unknown) =>
     Effect.gen(function*() {
-      const exit = yield* Effect.exit(decodeSeed(seed))
+      const exit = yield* Effect.exit(IdentityStore.decodeSeed(seed))
       if (Exit.isSuccess(exit)) return "valid"
       assert.isTrue(Cause.isFailType(exit.cause), `a SeedError, not ${Cause.pretty(exit.cause).slice(0, 300)}`)
       const error = yield* Effect.flip(exit)

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, InternalServerErrorException } from "@katanemo/client"
 import { AccountId, type Tags, TooManyRequestsException, UserId } from "@katanemo/models"
-import { IdentityApiMemory, IdentityHttpFake, IdentityStore, type Options as StoreOptions } from "@katanemo/testing"
+import { IdentityApiMemory, IdentityHttpFake, IdentityStore } from "@katanemo/testing"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -17,7 +17,7 @@ import { turn } from "../src/internal/clockDriver.js"
 
 const acme = AccountId.make("acme")
 
-const live = (options: StoreOptions = {}, token?: string) =>
+const live = (options: IdentityStore.Options = {}, token?: string) =>
   IdentityApi.layer({
     baseUrl: "http://katanemo.test",
     ...(token === undefined ? {} : { token: Redacted.make(token) })

@@ -16,7 +16,7 @@ import {
   TooManyRequestsException,
   UserId
 } from "@katanemo/models"
-import { faultLabel, IdentityStore, type Options, type Rejection, Seed, type Service } from "@katanemo/testing"
+import { IdentityStore, Seed } from "@katanemo/testing"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -28,7 +28,7 @@ import * as TestClock from "effect/TestClock"
 
 const acme = AccountId.make("acme")
 
-const seeded = (options: Options = {}) =>
+const seeded = (options: IdentityStore.Options = {}) =>
   IdentityStore.make({
     seed: {
       accounts: [{
@@ -41,7 +41,7 @@ const seeded = (options: Options = {}) =>
   }).pipe(Effect.orDie)
 
 /** What a rejection says: the exception's tag, message and code, and the drop and Retry-After. */
-const said = (rejection: Rejection) => ({
+const said = (rejection: IdentityStore.Rejection) => ({
   tag: rejection.exception._tag as string,
   message: rejection.exception.message,
   errorCode: rejection.exception.errorCode,
@@ -50,9 +50,10 @@ const said = (rejection: Rejection) => ({
 })
 
 /** A call that the store must refuse: what the refusal says. */
-const refused = <A>(call: Effect.Effect<A, Rejection>) => Effect.map(Effect.flip(call), said)
+const refused = <A>(call: Effect.Effect<A, IdentityStore.Rejection>) => Effect.map(Effect.flip(call), said)
 
-const listUsers = (store: Service, token?: string) => store.dispatch("getUsersForAccount", { accountId: acme }, token)
+const listUsers = (store: IdentityStore.Service, token?: string) =>
+  store.dispatch("getUsersForAccount", { accountId: acme }, token)
 
 describe("the store's answers, word for word", () => {
   it.effect("conflicts, a missing userId, and each not-found", () =>
@@ -184,12 +185,12 @@ describe("lookups find the entry asked for, not the first one", () => {
 
   it.effect("what the store creates carries its serviceId (svc-local unless given)", () =>
     Effect.gen(function*() {
-      const create = (store: Service) =>
+      const create = (store: IdentityStore.Service) =>
         Effect.zipRight(
           store.dispatch("createUserForAccount", { accountId: acme, userId: UserId.make("cy") }, undefined),
           store.dispatch("createClientKey", { accountId: acme, clientName: "new", defaultRoleId: "r" }, undefined)
         )
-      const serviceIds = (store: Service) =>
+      const serviceIds = (store: IdentityStore.Service) =>
         Effect.map(store.snapshot, (accounts) =>
           accounts.flatMap((a) => [...a.keys, ...a.users].map((entry) => entry.serviceId)))
       const plain = yield* seeded()
@@ -226,7 +227,7 @@ describe("the rate limit: a sliding one-second window", () => {
 
 describe("given faults", () => {
   const fault = (message: string) => new ConflictException({ message })
-  const outcome = (call: Effect.Effect<unknown, Rejection>) =>
+  const outcome = (call: Effect.Effect<unknown, IdentityStore.Rejection>) =>
     Effect.match(call, { onFailure: (r) => r.exception.message, onSuccess: () => "ok" })
 
   it.effect("a fault meets the next `times` calls, then no more", () =>
@@ -274,16 +275,16 @@ describe("given faults", () => {
       assert.deepStrictEqual(yield* store.firedFaults, { "before 429": 1, "before delay": 1 })
     }))
 
-  it("faultLabel names when a fault fires and what it does", () => {
+  it("IdentityStore.faultLabel names when a fault fires and what it does", () => {
     const boom = new InternalServerErrorException({ message: "x" })
     assert.deepStrictEqual(
       [
-        faultLabel({ fail: new TooManyRequestsException({ message: "x" }) }),
-        faultLabel({ when: "before", fail: new NotFoundException({ message: "x" }) }),
-        faultLabel({ when: "after", fail: boom }),
-        faultLabel({ when: "after", drop: "reset", fail: boom }),
-        faultLabel({ drop: "noAnswer" }),
-        faultLabel({ delay: "1 second" })
+        IdentityStore.faultLabel({ fail: new TooManyRequestsException({ message: "x" }) }),
+        IdentityStore.faultLabel({ when: "before", fail: new NotFoundException({ message: "x" }) }),
+        IdentityStore.faultLabel({ when: "after", fail: boom }),
+        IdentityStore.faultLabel({ when: "after", drop: "reset", fail: boom }),
+        IdentityStore.faultLabel({ drop: "noAnswer" }),
+        IdentityStore.faultLabel({ delay: "1 second" })
       ],
       ["before 429", "before 404", "after 500", "after reset", "before noAnswer", "before delay"]
     )
@@ -291,7 +292,7 @@ describe("given faults", () => {
 })
 
 describe("random faults", () => {
-  const tags = (store: Service, calls: number) =>
+  const tags = (store: IdentityStore.Service, calls: number) =>
     Effect.all(
       Array.from({ length: calls }, () =>
         Effect.match(listUsers(store), { onFailure: (r) => r.exception._tag, onSuccess: () => "ok" }))

@@ -17,14 +17,8 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type { Call, Endpoint } from "../Endpoint.js"
 import { type CommonError, InvalidRequestError, type RawError, TimeoutError, TransportError } from "../Errors.js"
-import {
-  type CallOptions,
-  defaultBaseUrl,
-  defaultMaxResponseBytes,
-  defaultMaxRetries,
-  defaultTimeout,
-  type Options
-} from "../IdentityApiConfig.js"
+import type { IdentityApi } from "../IdentityApi.js"
+import { defaultBaseUrl, defaultMaxResponseBytes, defaultMaxRetries, defaultTimeout } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import { interpret } from "./interpret.js"
 import { problems } from "./options.js"
@@ -87,13 +81,13 @@ export interface Engine {
   readonly call: <In, A, NotFound>(
     endpoint: Endpoint<In, A, NotFound>,
     input: unknown,
-    options?: CallOptions
+    options?: IdentityApi.CallOptions
   ) => Effect.Effect<A, CommonError | NotFound>
   /** Sends a call and returns the response as it arrived. */
   readonly raw: <In, A, NotFound>(
     endpoint: Endpoint<In, A, NotFound>,
     input: unknown,
-    options?: CallOptions
+    options?: IdentityApi.CallOptions
   ) => Effect.Effect<RawResponse, RawError>
 }
 
@@ -101,7 +95,7 @@ export interface Engine {
 const everyHeader: ReadonlyArray<RegExp> = [/./]
 
 /** Builds the engine over an `HttpClient`, with the client's options. */
-export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engine => {
+export const makeEngine = (http: HttpClient.HttpClient, options: IdentityApi.Options): Engine => {
   const baseUrl = String(options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
   const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
   // whatever the server sends back, an error never shows the token
@@ -193,7 +187,7 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
   const send = <In, A, NotFound, B, E>(
     endpoint: Endpoint<In, A, NotFound>,
     input: unknown,
-    options: CallOptions | undefined,
+    options: IdentityApi.CallOptions | undefined,
     then: (call: Call, response: RawResponse) => Effect.Effect<B, E>
   ): Effect.Effect<B, E | RawError> =>
     Effect.suspend((): Effect.Effect<B, E | RawError> => {
@@ -271,7 +265,7 @@ export const makeEngine = (http: HttpClient.HttpClient, options: Options): Engin
     call: Call,
     once: Effect.Effect<RawResponse, TransportError | TimeoutError>,
     first: RetryInput,
-    options: CallOptions | undefined
+    options: IdentityApi.CallOptions | undefined
   ): Effect.Effect<RawResponse, TransportError | TimeoutError> => {
     const base = options?.retrySchedule
       ?? (options?.maxRetries !== undefined ? backoff(options.maxRetries) : clientSchedule)

@@ -3,7 +3,9 @@
  *
  * @internal
  */
-import { type Endpoint, endpoints, type Operation } from "@katanemo/client"
+import { type Endpoint, IdentityApi, type Operation } from "@katanemo/client"
+
+const endpoints = IdentityApi.endpoints
 
 type Endpoints = typeof endpoints
 

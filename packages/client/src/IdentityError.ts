@@ -1,0 +1,128 @@
+/**
+ * The groups of errors a caller branches on, as unions and as predicates that work on any value
+ * (an Effect's failure, or what a Promise rejected with):
+ *
+ * - {@link ApiException}: the API answered with one of its listed exceptions;
+ * - {@link SdkError}: the SDK's own errors (bad input, an unlisted status, transport, timeout,
+ *   an undecodable answer);
+ * - {@link TransportFailure}: no usable answer arrived (`TransportError`, `TimeoutError`);
+ * - {@link isRetryable}: sending the same request again may succeed, and is safe.
+ *
+ * @example
+ * ```ts
+ * import { IdentityApi, IdentityError } from "@katanemo/client"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const identity = yield* IdentityApi
+ *   return yield* identity.getUser({ accountId: "acme", userId: "ada@acme.example" })
+ * }).pipe(
+ *   Effect.tapError((error) =>
+ *     Effect.logWarning(IdentityError.isRetryable(error) ? "try again later" : "will not succeed as sent")
+ *   )
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Models from "@katanemo/models"
+import {
+  InvalidRequestError,
+  ResponseDecodeError,
+  TimeoutError,
+  TransportError,
+  UnexpectedStatusError
+} from "./Errors.js"
+import { isRetryable as isRetryableFailure, isRetryableStatus } from "./internal/retry.js"
+
+/**
+ * One of the API's listed exceptions (`BadRequestException`, `NotFoundException`, …).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ApiException = Models.ApiException
+
+/**
+ * One of the SDK's own errors: the API did not answer with a listed exception.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SdkError = InvalidRequestError | UnexpectedStatusError | TransportError | TimeoutError | ResponseDecodeError
+
+/**
+ * No usable answer arrived: the connection failed or was refused, the answer was too large, or
+ * the time ran out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TransportFailure = TransportError | TimeoutError
+
+/**
+ * Any error an operation of the client can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Any = ApiException | SdkError
+
+// TEMPORARY until the models table lands (i12-facts): replaced by its lookup on merge
+const statusOf = (e: ApiException): number =>
+  ({
+    BadRequestException: 400,
+    UnauthorizedException: 401,
+    NotFoundException: 404,
+    ConflictException: 409,
+    TooManyRequestsException: 429,
+    InternalServerErrorException: 500
+  })[e._tag]
+
+const sdkErrors = [InvalidRequestError, UnexpectedStatusError, TransportError, TimeoutError, ResponseDecodeError]
+
+/**
+ * Whether `u` is one of the API's listed exceptions.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isApiException = (u: unknown): u is ApiException =>
+  Models.ApiException.members.some((exception) => u instanceof exception)
+
+/**
+ * Whether `u` is one of the SDK's own errors.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isSdkError = (u: unknown): u is SdkError => sdkErrors.some((error) => u instanceof error)
+
+/**
+ * Whether `u` is a transport failure: a `TransportError` or a `TimeoutError`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTransportFailure = (u: unknown): u is TransportFailure =>
+  u instanceof TransportError || u instanceof TimeoutError
+
+/**
+ * Whether sending the same request again may succeed and is safe, by the rule the client's own
+ * retries follow (see the package README): for any method a 429 and a refused connection; for
+ * `GET`, `PUT` and `DELETE` also a 500, 502, 503, 504, a failed connection and a timeout. A
+ * `POST` that may have reached the server is not retryable: it could act twice. An exception
+ * that does not say its method or status (one built by hand) counts as a `POST`'s.
+ *
+ * It answers for the error as it is: the client has already retried it as often as it was
+ * configured to.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isRetryable = (u: unknown): boolean => {
+  if (isTransportFailure(u)) return isRetryableFailure(u.method)(u)
+  if (u instanceof UnexpectedStatusError) return isRetryableStatus(u.method, u.status)
+  if (isApiException(u)) return isRetryableStatus(u.method ?? "POST", u.status ?? statusOf(u))
+  return false
+}
