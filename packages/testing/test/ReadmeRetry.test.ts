@@ -1,6 +1,6 @@
 import { assert, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
-import { AccountId, TooManyRequestsException } from "@katanemo/models"
+import { TooManyRequestsException } from "@katanemo/models"
 import { IdentityHttpFake, IdentityStore } from "@katanemo/testing"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -10,7 +10,7 @@ it.effect("waits out a 429 with Retry-After, then retries", () =>
     const identity = yield* IdentityApi
     const store = yield* IdentityStore
     yield* store.injectFault({ fail: new TooManyRequestsException({}), retryAfter: "3 seconds" })
-    const keys = yield* identity.getClientKeyList({ accountId: AccountId.make("acme") })
+    const keys = yield* identity.getClientKeyList({ accountId: "acme" })
     assert.deepStrictEqual(keys, [])
     // two calls reached the store: the 429, then the retry
     assert.deepStrictEqual((yield* store.calls).map((call) => call.outcome._tag), ["Failure", "Success"])
