@@ -227,12 +227,11 @@ export const layerConfig = (
  * @example
  * ```ts
  * import { IdentityApi } from "@katanemo/client"
- * import { AccountId } from "@katanemo/models"
  * import * as Effect from "effect/Effect"
  *
  * const program = Effect.gen(function*() {
  *   const identity = yield* IdentityApi
- *   return yield* identity.getClientKeyList({ accountId: AccountId.make("acme") })
+ *   return yield* identity.getClientKeyList({ accountId: "acme" })
  * })
  * ```
  *
