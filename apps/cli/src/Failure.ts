@@ -18,7 +18,7 @@ export const ExitCode = {
   internal: 70
 } as const
 
-const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+const exactOptional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
 /**
  * A failure of a command, not yet printed: `run` prints it once, as `katanemo: <message>` or,
@@ -31,9 +31,9 @@ export class CliError extends Schema.TaggedError<CliError>()("CliError", {
   tag: Schema.String,
   message: Schema.String,
   exitCode: Schema.Int,
-  status: optional(Schema.Int),
-  operation: optional(Schema.String),
-  requestId: optional(Schema.String)
+  status: exactOptional(Schema.Int),
+  operation: exactOptional(Schema.String),
+  requestId: exactOptional(Schema.String)
 }) {}
 
 /** A usage error: the command line or the environment was wrong; nothing was sent. */

@@ -6,14 +6,13 @@
  *
  * @since 0.1.0
  */
-import type { NotFoundException } from "@katanemo/models"
+import type { CallContext, NotFoundException, ResponseContext } from "@katanemo/models"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
 import type { UnexpectedStatusError } from "./Errors.js"
-import { notFound, unexpectedStatus } from "./internal/interpret.js"
 
 /**
  * @since 0.1.0
@@ -22,26 +21,59 @@ import { notFound, unexpectedStatus } from "./internal/interpret.js"
 export type Method = "GET" | "POST" | "PUT" | "DELETE"
 
 /**
- * What an error learns of the call it came from.
+ * What an error learns of the call it came from: `CallContext` from `@katanemo/models`, of one
+ * of the {@link Method}s.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Call {
-  readonly operation: string
+export interface Call extends CallContext {
   readonly method: Method
-  readonly path: string
 }
 
 /**
- * What an error learns of the response it came from.
+ * What an error learns of the response it came from: `ResponseContext` from `@katanemo/models`,
+ * of one of the {@link Method}s.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Answer extends Call {
-  readonly status: number
-  readonly requestId?: string
+export interface Answer extends ResponseContext {
+  readonly method: Method
+}
+
+/**
+ * One segment of a path template: a literal, or a `{param}` filled from the input's field of
+ * that name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Segment = { readonly literal: string } | { readonly param: string }
+
+/**
+ * The names of the `{name}` parameters of a path template, such as `"accountId" | "keyId"` for
+ * `"/org/{accountId}/key/{keyId}"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TemplateParams<T extends string> = T extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | TemplateParams<Rest>
+  : never
+
+/**
+ * The two errors a 404 can become; an endpoint picks one by whether its operation lists 404.
+ * Each is made only when picked.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface NotFoundErrors {
+  /** The operation lists 404: the API's `NotFoundException`. */
+  readonly listed: () => NotFoundException
+  /** It does not: an `UnexpectedStatusError`. */
+  readonly unlisted: () => UnexpectedStatusError
 }
 
 /**
@@ -56,13 +88,18 @@ export interface Endpoint<In, A, NotFound> {
   readonly method: Method
   /** The path with `{name}` parameters, as in the vendor spec. */
   readonly template: string
+  /** The template's segments after its leading `/`: what a server routes by. */
+  readonly segments: ReadonlyArray<Segment>
   /** Whether the operation lists 404 (`NotFoundException`). */
   readonly listsNotFound: boolean
   /** Checks an input (path ids and body fields) as a caller passes it. */
   readonly validate: (input: unknown) => Either.Either<In, ParseResult.ParseError>
   /** Reads an input from the wire (path ids and the JSON body), as a server receives it. */
   readonly decodeInput: (input: unknown) => Effect.Effect<In, ParseResult.ParseError>
-  /** The request path from a valid input, each parameter percent-encoded by {@link segment}. */
+  /**
+   * The request path from a valid input: the template, each parameter replaced by the input's
+   * field of that name, percent-encoded by {@link segment}.
+   */
   readonly path: (input: In) => string
   /** The wire body from a valid input; absent for operations without one. */
   readonly body: ((input: In) => Either.Either<unknown, ParseResult.ParseError>) | undefined
@@ -73,10 +110,10 @@ export interface Endpoint<In, A, NotFound> {
   /** Encodes an answer to its wire JSON. */
   readonly encodeSuccess: (value: A) => Effect.Effect<unknown, ParseResult.ParseError>
   /**
-   * What a 404 becomes: `NotFoundException` where the operation lists it. `scrub` takes a
-   * secret (the client's token) out of the strings it keeps from the body.
+   * What a 404 becomes: of the two errors, `NotFoundException` where the operation lists 404,
+   * else `UnexpectedStatusError`. The caller makes them (from a body, or from fields).
    */
-  readonly onNotFound: (answer: Answer, text: string, scrub?: (text: string) => string) => NotFound
+  readonly onNotFound: (errors: NotFoundErrors) => NotFound
   /** The schemas, for documentation (OpenAPI). */
   readonly ast: {
     readonly body: AST.AST | undefined
@@ -92,12 +129,12 @@ export interface Endpoint<In, A, NotFound> {
  */
 export const segment = (value: string): string => encodeURIComponent(value)
 
-interface MakeOptions<In, InI, A, I, B, BI> {
+interface MakeOptions<T extends string, In, InI, A, I, B, BI> {
   readonly operation: string
   readonly method: Method
-  readonly template: string
+  /** The path, each `{name}` parameter a whole segment and a field of the input. */
+  readonly template: T
   readonly input: Schema.Schema<In, InI>
-  readonly path: (input: In) => string
   readonly body?: Schema.Schema<B, BI> | undefined
   readonly success: Schema.Schema<A, I>
   /**
@@ -129,33 +166,84 @@ const decoder = <A, I>(
 }
 
 /**
- * Builds an {@link Endpoint}; its schemas are compiled here, once, not per call.
+ * The segments of a template: it starts with `/`, and each `{name}` parameter is a whole segment.
+ * Throws otherwise (an endpoint table is built once, when the module loads).
+ */
+const segmentsOf = (operation: string, template: string): ReadonlyArray<Segment> => {
+  if (!template.startsWith("/")) throw new Error(`${operation}: the template ${template} does not start with /`)
+  return template.split("/").slice(1).map((part) => {
+    const param = /^\{(\w+)\}$/.exec(part)?.[1]
+    if (param !== undefined) return { param }
+    if (/[{}]/.test(part)) {
+      throw new Error(`${operation}: in the template ${template}, ${part} is not a whole {param} segment`)
+    }
+    return { literal: part }
+  })
+}
+
+/** The path of an input: each literal as it is, each parameter the input's field, percent-encoded. */
+const pathOf = (segments: ReadonlyArray<Segment>) => (input: { readonly [field: string]: unknown }): string => {
+  let path = ""
+  for (const part of segments) path += "/" + ("literal" in part ? part.literal : segment(String(input[part.param])))
+  return path
+}
+
+/**
+ * Builds an {@link Endpoint}; its schemas are compiled here, once, not per call. The path comes
+ * from the template: the compiler checks that each of its parameters is a string field of the
+ * input, and `make` throws on a parameter that is not a whole segment.
  *
  * @since 0.1.0
  * @category constructors
  */
-export function make<In extends { readonly accountId: string }, InI, A, I, B = never, BI = never>(
-  options: MakeOptions<In, InI, A, I, B, BI> & { readonly listsNotFound: true }
+export function make<
+  const T extends string,
+  In extends { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string },
+  InI,
+  A,
+  I,
+  B = never,
+  BI = never
+>(
+  options: MakeOptions<T, In, InI, A, I, B, BI> & { readonly listsNotFound: true }
 ): Endpoint<In, A, NotFoundException>
-export function make<In extends { readonly accountId: string }, InI, A, I, B = never, BI = never>(
-  options: MakeOptions<In, InI, A, I, B, BI> & { readonly listsNotFound: false }
+export function make<
+  const T extends string,
+  In extends { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string },
+  InI,
+  A,
+  I,
+  B = never,
+  BI = never
+>(
+  options: MakeOptions<T, In, InI, A, I, B, BI> & { readonly listsNotFound: false }
 ): Endpoint<In, A, UnexpectedStatusError>
-export function make<In extends { readonly accountId: string }, InI, A, I, B = never, BI = never>(
-  options: MakeOptions<In, InI, A, I, B, BI>
+export function make<
+  const T extends string,
+  In extends { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string },
+  InI,
+  A,
+  I,
+  B = never,
+  BI = never
+>(
+  options: MakeOptions<T, In, InI, A, I, B, BI>
 ): Endpoint<In, A, NotFoundException | UnexpectedStatusError> {
+  const segments = segmentsOf(options.operation, options.template)
   return {
     operation: options.operation,
     method: options.method,
     template: options.template,
+    segments,
     listsNotFound: options.listsNotFound,
     validate: Schema.validateEither(options.input, { errors: "all" }),
     decodeInput: Schema.decodeUnknown(options.input, { errors: "all" }),
-    path: options.path,
+    path: pathOf(segments),
     body: options.body === undefined ? undefined : Schema.encodeUnknownEither(options.body, { errors: "all" }),
     accountId: (input) => input.accountId,
     decode: decoder(options.success, options.fastDecode),
     encodeSuccess: Schema.encode(options.success),
-    onNotFound: options.listsNotFound ? notFound : unexpectedStatus,
+    onNotFound: options.listsNotFound ? ({ listed }) => listed() : ({ unlisted }) => unlisted(),
     ast: { body: options.body?.ast, success: options.success.ast }
   }
 }

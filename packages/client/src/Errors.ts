@@ -11,38 +11,18 @@
  */
 import type {
   BadRequestException,
+  CallContext,
   ConflictException,
   InternalServerErrorException,
   NotFoundException,
   TooManyRequestsException,
   UnauthorizedException
 } from "@katanemo/models"
-import { ErrorBody, Issues } from "@katanemo/models"
+import { CallContextFields, ErrorBody, Issues, ResponseContextFields } from "@katanemo/models"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
-const call = {
-  /** The operation, such as `createClientKey`. */
-  operation: Schema.String,
-  /** The HTTP method of the request. */
-  method: Schema.String,
-  /** The request path, with its parameters percent-encoded (the template when they were invalid). */
-  path: Schema.String
-}
-
-const response = {
-  ...call,
-  /** The HTTP status of the response. */
-  status: Schema.Int,
-  /**
-   * The response's request id header, when it had one of at most 256 visible ASCII characters
-   * (the client's token, should a server echo it there, reads `<redacted>`).
-   */
-  requestId: Schema.optionalWith(Schema.String, { exact: true })
-}
-
-const where = (e: { readonly operation: string; readonly method: string; readonly path: string }) =>
-  `${e.method} ${e.path} (${e.operation})`
+const where = (e: CallContext) => `${e.method} ${e.path} (${e.operation})`
 
 /**
  * The input failed validation before anything was sent: an empty id, a missing required field,
@@ -53,7 +33,7 @@ const where = (e: { readonly operation: string; readonly method: string; readonl
  * @category errors
  */
 export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>()("InvalidRequestError", {
-  ...call,
+  ...CallContextFields,
   issues: Schema.Array(Schema.String)
 }) {
   /**
@@ -61,10 +41,7 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
    *
    * @since 0.1.0
    */
-  static fromParseError(
-    call: { readonly operation: string; readonly method: string; readonly path: string },
-    error: ParseResult.ParseError
-  ): InvalidRequestError {
+  static fromParseError(call: CallContext, error: ParseResult.ParseError): InvalidRequestError {
     return new InvalidRequestError({ ...call, issues: Issues.issues(error) })
   }
 
@@ -83,7 +60,7 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
  * @category errors
  */
 export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusError>()("UnexpectedStatusError", {
-  ...response,
+  ...ResponseContextFields,
   body: Schema.Union(ErrorBody, Schema.String)
 }) {
   /** @since 0.1.0 */
@@ -103,7 +80,7 @@ export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusEr
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
-  ...call,
+  ...CallContextFields,
   reason: Schema.Literal("ConnectionRefused", "Transport", "ResponseTooLarge"),
   detail: Schema.String,
   cause: Schema.optionalWith(Schema.Defect, { exact: true })
@@ -128,7 +105,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  * @category errors
  */
 export class TimeoutError extends Schema.TaggedError<TimeoutError>()("TimeoutError", {
-  ...call,
+  ...CallContextFields,
   scope: Schema.Literal("attempt", "deadline"),
   timeoutMillis: Schema.Number
 }) {
@@ -147,7 +124,7 @@ export class TimeoutError extends Schema.TaggedError<TimeoutError>()("TimeoutErr
  * @category errors
  */
 export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
-  ...response,
+  ...ResponseContextFields,
   detail: Schema.String
 }) {
   /** @since 0.1.0 */

@@ -54,7 +54,6 @@ export const endpoints = {
     method: "POST",
     template: "/org/{accountId}/keys",
     input: CreateClientKeyInput,
-    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     body: Schema.Struct(ClientKeyRequest.fields).annotations({ identifier: "ClientKeyRequest" }),
     success: ClientKeyResponse,
     fastDecode: FastDecode.clientKeyResponse,
@@ -65,7 +64,6 @@ export const endpoints = {
     method: "GET",
     template: "/org/{accountId}/keys",
     input: AccountInput,
-    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/keys`,
     success: Schema.Array(ClientKeyObject),
     fastDecode: FastDecode.array(FastDecode.clientKeyObject),
     listsNotFound: false
@@ -75,7 +73,6 @@ export const endpoints = {
     method: "GET",
     template: "/org/{accountId}/key/{keyId}",
     input: KeyInput,
-    path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: ClientKeyObject,
     fastDecode: FastDecode.clientKeyObject,
     listsNotFound: true
@@ -85,7 +82,6 @@ export const endpoints = {
     method: "DELETE",
     template: "/org/{accountId}/key/{keyId}",
     input: KeyInput,
-    path: ({ accountId, keyId }) => `/org/${Endpoint.segment(accountId)}/key/${Endpoint.segment(keyId)}`,
     success: Schema.String,
     fastDecode: FastDecode.string,
     listsNotFound: true
@@ -95,7 +91,6 @@ export const endpoints = {
     method: "POST",
     template: "/org/{accountId}/user",
     input: CreateUserInput,
-    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     body: UserRequestBody,
     success: UserResponse,
     fastDecode: FastDecode.userResponse,
@@ -106,7 +101,6 @@ export const endpoints = {
     method: "GET",
     template: "/org/{accountId}/user",
     input: AccountInput,
-    path: ({ accountId }) => `/org/${Endpoint.segment(accountId)}/user`,
     success: Schema.Array(UserResponse),
     fastDecode: FastDecode.array(FastDecode.userResponse),
     listsNotFound: false
@@ -116,7 +110,6 @@ export const endpoints = {
     method: "GET",
     template: "/org/{accountId}/user/{userId}",
     input: UserInput,
-    path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     success: UserResponse,
     fastDecode: FastDecode.userResponse,
     listsNotFound: true
@@ -126,7 +119,6 @@ export const endpoints = {
     method: "PUT",
     template: "/org/{accountId}/user/{userId}",
     input: UpdateUserInput,
-    path: ({ accountId, userId }) => `/org/${Endpoint.segment(accountId)}/user/${Endpoint.segment(userId)}`,
     body: UserRequestBody,
     success: UserResponse,
     fastDecode: FastDecode.userResponse,

@@ -68,17 +68,6 @@ export type TransportFailure = TransportError | TimeoutError
  */
 export type Any = ApiException | SdkError
 
-// TEMPORARY until the models table lands (i12-facts): replaced by its lookup on merge
-const statusOf = (e: ApiException): number =>
-  ({
-    BadRequestException: 400,
-    UnauthorizedException: 401,
-    NotFoundException: 404,
-    ConflictException: 409,
-    TooManyRequestsException: 429,
-    InternalServerErrorException: 500
-  })[e._tag]
-
 const sdkErrors = [InvalidRequestError, UnexpectedStatusError, TransportError, TimeoutError, ResponseDecodeError]
 
 /**
@@ -88,7 +77,7 @@ const sdkErrors = [InvalidRequestError, UnexpectedStatusError, TransportError, T
  * @category guards
  */
 export const isApiException = (u: unknown): u is ApiException =>
-  Models.ApiException.members.some((exception) => u instanceof exception)
+  Models.ApiExceptions.all.some(({ exception }) => u instanceof exception)
 
 /**
  * Whether `u` is one of the SDK's own errors.
@@ -123,6 +112,6 @@ export const isTransportFailure = (u: unknown): u is TransportFailure =>
 export const isRetryable = (u: unknown): boolean => {
   if (isTransportFailure(u)) return isRetryableFailure(u.method)(u)
   if (u instanceof UnexpectedStatusError) return isRetryableStatus(u.method, u.status)
-  if (isApiException(u)) return isRetryableStatus(u.method ?? "POST", u.status ?? statusOf(u))
+  if (isApiException(u)) return isRetryableStatus(u.method ?? "POST", u.status ?? Models.ApiExceptions.statusOf(u))
   return false
 }

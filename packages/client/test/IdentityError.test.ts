@@ -74,7 +74,7 @@ describe("error groups", () => {
   })
 
   describe("isRetryable says what the client does: retryable exactly when it sent the request again", () => {
-    const calls = {
+    const calls: Record<string, (identity: IdentityApi.Service) => Effect.Effect<unknown, IdentityError.Any>> = {
       POST: (identity: IdentityApi.Service) =>
         identity.createClientKey({ accountId: "acme", clientName: "ci", defaultRoleId: "r" }),
       GET: (identity: IdentityApi.Service) => identity.getUser({ accountId: "acme", userId: "ada" }),

@@ -1,27 +1,29 @@
 /**
  * Type-level tests: each method's error channel is exactly its modelled exceptions plus the
- * SDK's own errors. Checked by tsc, both in `pnpm check` and in `vitest run` (its typecheck mode:
+ * SDK's own errors, and an endpoint's template names only fields of its input. Checked by tsc, both in `pnpm check` and in `vitest run` (its typecheck mode:
  * a wrong type is a failed test there).
  */
 import { describe, expectTypeOf, it } from "@effect/vitest"
-import type {
-  BadRequestException,
-  ConflictException,
-  CreateUserInput,
-  IdentityApi,
-  InternalServerErrorException,
-  InvalidRequestError,
-  NotFoundException,
-  RawError,
-  RawResponse,
-  ResponseDecodeError,
-  TimeoutError,
-  TooManyRequestsException,
-  TransportError,
-  UnauthorizedException,
-  UnexpectedStatusError,
-  UpdateUserInput,
-  UserInput
+import {
+  type BadRequestException,
+  type ConflictException,
+  type CreateUserInput,
+  Endpoint,
+  type IdentityApi,
+  type InternalServerErrorException,
+  type InvalidRequestError,
+  KeyInput,
+  type NotFoundException,
+  type RawError,
+  type RawResponse,
+  type ResponseDecodeError,
+  type TimeoutError,
+  type TooManyRequestsException,
+  type TransportError,
+  type UnauthorizedException,
+  type UnexpectedStatusError,
+  type UpdateUserInput,
+  type UserInput
 } from "@katanemo/client"
 import { IdentityError } from "@katanemo/client"
 import type {
@@ -33,6 +35,7 @@ import type {
   UserResponse
 } from "@katanemo/models"
 import type * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 
 type ErrorOf<K extends keyof Omit<IdentityApi.Service, "raw">> = Effect.Effect.Error<ReturnType<IdentityApi.Service[K]>>
 type SuccessOf<K extends keyof Omit<IdentityApi.Service, "raw">> = Effect.Effect.Success<
@@ -140,5 +143,21 @@ describe("error groups", () => {
     if (IdentityError.isTransportFailure(error)) expectTypeOf(error).toEqualTypeOf<TransportError | TimeoutError>()
     // retryable is not a group of types (a TransportError may or may not be): it does not narrow
     expectTypeOf(IdentityError.isRetryable).returns.toEqualTypeOf<boolean>()
+  })
+})
+
+describe("Endpoint.make", () => {
+  it("takes a template only when each of its parameters is a string field of the input", () => {
+    const probe = {
+      operation: "probe",
+      method: "GET",
+      input: KeyInput,
+      success: Schema.String,
+      listsNotFound: false
+    } as const
+    expectTypeOf(Endpoint.make({ ...probe, template: "/org/{accountId}/key/{keyId}" }).path).parameter(0)
+      .toEqualTypeOf<typeof KeyInput.Type>()
+    // @ts-expect-error: userId is not a field of KeyInput
+    Endpoint.make({ ...probe, template: "/org/{accountId}/user/{userId}" })
   })
 })

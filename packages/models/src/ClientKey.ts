@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { AccountId, KeyId } from "./Ids.js"
-import { optional } from "./internal/optional.js"
+import { optionalOrNull } from "./internal/optional.js"
 
 /**
  * Body of `createClientKey` (`POST /org/{accountId}/keys`). Both fields are required and must
@@ -35,8 +35,8 @@ export class ClientKeyRequest extends Schema.Class<ClientKeyRequest>("ClientKeyR
  * @category models
  */
 export class ClientKeyResponse extends Schema.Class<ClientKeyResponse>("ClientKeyResponse")({
-  clientId: optional(KeyId),
-  clientSecret: optional(Schema.Redacted(Schema.String))
+  clientId: optionalOrNull(KeyId),
+  clientSecret: optionalOrNull(Schema.Redacted(Schema.String))
 }) {}
 
 /**
@@ -46,10 +46,10 @@ export class ClientKeyResponse extends Schema.Class<ClientKeyResponse>("ClientKe
  * @category models
  */
 export class ClientKeyObject extends Schema.Class<ClientKeyObject>("ClientKeyObject")({
-  accountId: optional(AccountId),
-  roles: optional(Schema.Array(Schema.String)),
-  clientName: optional(Schema.String),
-  clientKeyId: optional(KeyId),
-  serviceId: optional(Schema.String),
-  isActive: optional(Schema.Boolean)
+  accountId: optionalOrNull(AccountId),
+  roles: optionalOrNull(Schema.Array(Schema.String)),
+  clientName: optionalOrNull(Schema.String),
+  clientKeyId: optionalOrNull(KeyId),
+  serviceId: optionalOrNull(Schema.String),
+  isActive: optionalOrNull(Schema.Boolean)
 }) {}

@@ -12,30 +12,82 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-
-const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { exactOptional } from "./internal/optional.js"
 
 /**
- * The fields of every exception: the wire body, then the call it came from.
+ * The call an error came from: the operation, the HTTP method and the path. The client's own
+ * errors (`@katanemo/client`) carry these fields; the API's exceptions carry them optionally.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const CallContextFields = {
+  /** The operation, such as `createClientKey`. */
+  operation: Schema.String,
+  /** The HTTP method of the request. */
+  method: Schema.String,
+  /** The request path, with its parameters percent-encoded (the template when they were invalid). */
+  path: Schema.String
+}
+
+/**
+ * The call an error came from, and the response it got: {@link CallContextFields}, the status and
+ * the request id.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const ResponseContextFields = {
+  ...CallContextFields,
+  /** The HTTP status of the response. */
+  status: Schema.Int,
+  /**
+   * The response's request id header, when it had one. The client keeps one of at most 256
+   * visible ASCII characters (its token, should a server echo it there, reads `<redacted>`).
+   */
+  requestId: exactOptional(Schema.String)
+}
+
+/**
+ * The call an error came from.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export type CallContext = Schema.Struct.Type<typeof CallContextFields>
+
+/**
+ * The call an error came from, and the response it got.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export type ResponseContext = Schema.Struct.Type<typeof ResponseContextFields>
+
+/**
+ * The fields of every exception: the wire body, then the call it came from
+ * ({@link ResponseContextFields}, each optional here: an exception made by hand has none).
  *
  * @since 0.1.0
  * @category exceptions
  */
 export const ApiExceptionFields = {
   /** The API's message, as sent. */
-  message: optional(Schema.String),
+  message: exactOptional(Schema.String),
   /** The API's error code, as sent. */
-  errorCode: optional(Schema.String),
-  /** The operation that failed, such as `createClientKey`. Not on the wire. */
-  operation: optional(Schema.String),
-  /** The HTTP method of the failed request. Not on the wire. */
-  method: optional(Schema.String),
-  /** The path of the failed request, with its parameters percent-encoded. Not on the wire. */
-  path: optional(Schema.String),
-  /** The HTTP status of the response. Not on the wire. */
-  status: optional(Schema.Int),
-  /** The response's request id header, when it had one. Not on the wire. */
-  requestId: optional(Schema.String)
+  errorCode: exactOptional(Schema.String),
+  ...({
+    /** The operation that failed, such as `createClientKey`. Not on the wire. */
+    operation: exactOptional(ResponseContextFields.operation),
+    /** The HTTP method of the failed request. Not on the wire. */
+    method: exactOptional(ResponseContextFields.method),
+    /** The path of the failed request, with its parameters percent-encoded. Not on the wire. */
+    path: exactOptional(ResponseContextFields.path),
+    /** The HTTP status of the response. Not on the wire. */
+    status: exactOptional(ResponseContextFields.status),
+    /** The response's request id header, when it had one. Not on the wire. */
+    requestId: ResponseContextFields.requestId
+  } satisfies { readonly [K in keyof typeof ResponseContextFields]: Schema.Struct.Field })
 }
 
 const fields = ApiExceptionFields

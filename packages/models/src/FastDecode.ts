@@ -55,10 +55,11 @@ const userId = (s: string) => s as UserId
 // ---------------------------------------------------------------------------------------------
 
 /**
- * One optional field: a missing key or `null` reads as absent; otherwise (even `undefined`, as the
- * schema's `exact` option says) it must pass `check`.
+ * Reads one optional field: a missing key or `null` reads as absent; otherwise (even `undefined`,
+ * as the schema's `exact` option says) it must pass `check`, and then goes to `set`. Answers
+ * whether the field conforms.
  */
-const optional = <A>(
+const readOptional = <A>(
   value: unknown,
   check: (u: unknown) => u is A,
   set: (a: A) => void
@@ -92,13 +93,13 @@ export const userResponse = (u: unknown): UserResponse | undefined => {
     tags?: Tags
     roles?: ReadonlyArray<string>
   } = { accountId: accountId(account) }
-  const ok = optional(own(u, "serviceId"), isString, (v) => (props.serviceId = v))
-    && optional(own(u, "userId"), isNonEmptyString, (v) => (props.userId = userId(v)))
-    && optional(own(u, "isAdmin"), isBoolean, (v) => (props.isAdmin = v))
-    && optional(own(u, "isActive"), isBoolean, (v) => (props.isActive = v))
-    && optional(own(u, "token"), isString, (v) => (props.token = Redacted.make(v)))
-    && optional(own(u, "tags"), isTags, (v) => (props.tags = copyTags(v)))
-    && optional(own(u, "roles"), isStringArray, (v) => (props.roles = v))
+  const ok = readOptional(own(u, "serviceId"), isString, (v) => (props.serviceId = v))
+    && readOptional(own(u, "userId"), isNonEmptyString, (v) => (props.userId = userId(v)))
+    && readOptional(own(u, "isAdmin"), isBoolean, (v) => (props.isAdmin = v))
+    && readOptional(own(u, "isActive"), isBoolean, (v) => (props.isActive = v))
+    && readOptional(own(u, "token"), isString, (v) => (props.token = Redacted.make(v)))
+    && readOptional(own(u, "tags"), isTags, (v) => (props.tags = copyTags(v)))
+    && readOptional(own(u, "roles"), isStringArray, (v) => (props.roles = v))
   return ok ? new UserResponse(props, true) : undefined
 }
 
@@ -118,12 +119,12 @@ export const clientKeyObject = (u: unknown): ClientKeyObject | undefined => {
     serviceId?: string
     isActive?: boolean
   } = {}
-  const ok = optional(own(u, "accountId"), isNonEmptyString, (v) => (props.accountId = accountId(v)))
-    && optional(own(u, "roles"), isStringArray, (v) => (props.roles = v))
-    && optional(own(u, "clientName"), isString, (v) => (props.clientName = v))
-    && optional(own(u, "clientKeyId"), isNonEmptyString, (v) => (props.clientKeyId = keyId(v)))
-    && optional(own(u, "serviceId"), isString, (v) => (props.serviceId = v))
-    && optional(own(u, "isActive"), isBoolean, (v) => (props.isActive = v))
+  const ok = readOptional(own(u, "accountId"), isNonEmptyString, (v) => (props.accountId = accountId(v)))
+    && readOptional(own(u, "roles"), isStringArray, (v) => (props.roles = v))
+    && readOptional(own(u, "clientName"), isString, (v) => (props.clientName = v))
+    && readOptional(own(u, "clientKeyId"), isNonEmptyString, (v) => (props.clientKeyId = keyId(v)))
+    && readOptional(own(u, "serviceId"), isString, (v) => (props.serviceId = v))
+    && readOptional(own(u, "isActive"), isBoolean, (v) => (props.isActive = v))
   return ok ? new ClientKeyObject(props, true) : undefined
 }
 
@@ -136,8 +137,8 @@ export const clientKeyObject = (u: unknown): ClientKeyObject | undefined => {
 export const clientKeyResponse = (u: unknown): ClientKeyResponse | undefined => {
   if (!isObject(u)) return undefined
   const props: { clientId?: KeyId; clientSecret?: Redacted.Redacted<string> } = {}
-  const ok = optional(own(u, "clientId"), isNonEmptyString, (v) => (props.clientId = keyId(v)))
-    && optional(own(u, "clientSecret"), isString, (v) => (props.clientSecret = Redacted.make(v)))
+  const ok = readOptional(own(u, "clientId"), isNonEmptyString, (v) => (props.clientId = keyId(v)))
+    && readOptional(own(u, "clientSecret"), isString, (v) => (props.clientSecret = Redacted.make(v)))
   return ok ? new ClientKeyResponse(props, true) : undefined
 }
 

@@ -6,7 +6,7 @@
  */
 import * as Schema from "effect/Schema"
 import { AccountId, UserId } from "./Ids.js"
-import { optional } from "./internal/optional.js"
+import { optionalOrNull } from "./internal/optional.js"
 
 /**
  * Free-form attributes of a user: each tag name maps to a list of values.
@@ -45,9 +45,9 @@ export type Tags = typeof Tags.Type
  */
 export class UserRequest extends Schema.Class<UserRequest>("UserRequest")({
   accountId: AccountId,
-  userId: optional(UserId),
-  tags: optional(Tags),
-  roles: optional(Schema.Array(Schema.String))
+  userId: optionalOrNull(UserId),
+  tags: optionalOrNull(Tags),
+  roles: optionalOrNull(Schema.Array(Schema.String))
 }) {}
 
 /**
@@ -59,11 +59,11 @@ export class UserRequest extends Schema.Class<UserRequest>("UserRequest")({
  */
 export class UserResponse extends Schema.Class<UserResponse>("UserResponse")({
   accountId: AccountId,
-  serviceId: optional(Schema.String),
-  userId: optional(UserId),
-  isAdmin: optional(Schema.Boolean),
-  isActive: optional(Schema.Boolean),
-  token: optional(Schema.Redacted(Schema.String)),
-  tags: optional(Tags),
-  roles: optional(Schema.Array(Schema.String))
+  serviceId: optionalOrNull(Schema.String),
+  userId: optionalOrNull(UserId),
+  isAdmin: optionalOrNull(Schema.Boolean),
+  isActive: optionalOrNull(Schema.Boolean),
+  token: optionalOrNull(Schema.Redacted(Schema.String)),
+  tags: optionalOrNull(Tags),
+  roles: optionalOrNull(Schema.Array(Schema.String))
 }) {}

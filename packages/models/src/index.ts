@@ -6,6 +6,14 @@
  */
 
 /**
+ * The API's exceptions as one table (status, class, description), for `ApiExceptions.byStatus`,
+ * `ApiExceptions.statusOf` and `ApiExceptions.byTag`.
+ *
+ * @since 0.1.0
+ */
+export * as ApiExceptions from "./ApiExceptions.js"
+
+/**
  * @since 0.1.0
  */
 export * from "./ClientKey.js"

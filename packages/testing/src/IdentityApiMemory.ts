@@ -6,23 +6,21 @@
  * @since 0.1.0
  */
 import * as Headers from "@effect/platform/Headers"
-import { type Endpoint, IdentityApi, InvalidRequestError, type Operation } from "@katanemo/client"
 import {
-  type ApiException,
-  BadRequestException,
-  ConflictException,
-  InternalServerErrorException,
-  type NotFoundException,
-  TooManyRequestsException,
-  UnauthorizedException
-} from "@katanemo/models"
+  type Endpoint,
+  IdentityApi,
+  InvalidRequestError,
+  type Operation,
+  UnexpectedStatusError
+} from "@katanemo/client"
+import { ApiException, ApiExceptions, NotFoundException } from "@katanemo/models"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as IdentityServer from "./IdentityServer.js"
 import { IdentityStore, type SeedError } from "./IdentityStore.js"
-import { statusOf } from "./internal/exceptions.js"
 import { endpoints, type InputOf, type OutputOf } from "./internal/operations.js"
 
 /**
@@ -36,34 +34,30 @@ export interface Options extends IdentityStore.Options {
   readonly token?: Redacted.Redacted<string> | undefined
 }
 
-interface Context {
-  readonly operation: string
-  readonly method: string
-  readonly path: string
-  readonly status: number
-}
-
 type Listed = Exclude<ApiException, NotFoundException>
 
-/** The exception again, now carrying the call's context, as the live client's would. */
-const withContext = (exception: Listed, context: Context): Listed => {
-  const fields = {
-    ...context,
-    ...(exception.message === "" ? {} : { message: exception.message }),
-    ...(exception.errorCode === undefined ? {} : { errorCode: exception.errorCode })
+const encodeFields = Schema.encodeSync(ApiException)
+
+/**
+ * A store's exception as the live client would fail with it: a new one of its class, from its
+ * `message` and `errorCode` (those it has) and the call's context. A 404 becomes what the
+ * endpoint makes of one: `NotFoundException`, or, where the operation does not list 404, an
+ * `UnexpectedStatusError` whose body is the text a server would send (those two fields as JSON).
+ */
+const failure = <NotFound>(
+  endpoint: { readonly onNotFound: (errors: Endpoint.NotFoundErrors) => NotFound },
+  exception: ApiException,
+  context: Endpoint.Answer
+): Listed | NotFound => {
+  const { errorCode, message } = encodeFields(exception)
+  const body = { ...(message === undefined ? {} : { message }), ...(errorCode === undefined ? {} : { errorCode }) }
+  if (exception._tag === "NotFoundException") {
+    return endpoint.onNotFound({
+      listed: () => new NotFoundException({ ...context, ...body }),
+      unlisted: () => new UnexpectedStatusError({ ...context, body: JSON.stringify(body) })
+    })
   }
-  switch (exception._tag) {
-    case "BadRequestException":
-      return new BadRequestException(fields)
-    case "UnauthorizedException":
-      return new UnauthorizedException(fields)
-    case "ConflictException":
-      return new ConflictException(fields)
-    case "TooManyRequestsException":
-      return new TooManyRequestsException(fields)
-    case "InternalServerErrorException":
-      return new InternalServerErrorException(fields)
-  }
+  return new ApiExceptions.byTag[exception._tag].exception({ ...context, ...body })
 }
 
 const invalid = (
@@ -97,20 +91,15 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Identi
         (valid) =>
           Effect.catchAll(
             store.dispatch(operation, valid, token),
-            ({ exception }: IdentityStore.Rejection): Effect.Effect<
-              never,
-              Listed | NotFound
-            > => {
-              const context = {
-                operation,
-                method: endpoint.method,
-                path: endpoint.path(valid),
-                status: statusOf(exception)
-              }
-              return exception._tag === "NotFoundException"
-                ? Effect.fail(endpoint.onNotFound(context, IdentityServer.wireBody(exception)))
-                : Effect.fail(withContext(exception, context))
-            }
+            ({ exception }: IdentityStore.Rejection) =>
+              Effect.fail(
+                failure(endpoint, exception, {
+                  operation,
+                  method: endpoint.method,
+                  path: endpoint.path(valid),
+                  status: ApiExceptions.statusOf(exception)
+                })
+              )
           )
       )
 

@@ -9,7 +9,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { Endpoint, Operation } from "@katanemo/client"
-import { ApiException, ErrorBody } from "@katanemo/models"
+import { ApiException, ApiExceptions, ErrorBody } from "@katanemo/models"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
@@ -18,7 +18,6 @@ import * as Random from "effect/Random"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { IdentityStore } from "./IdentityStore.js"
-import { statusOf } from "./internal/exceptions.js"
 import { nestsDeeperThan } from "./internal/nesting.js"
 import { endpoints, type InputOf, operations, type OutputOf } from "./internal/operations.js"
 
@@ -120,7 +119,7 @@ export const wireBody = (exception: ApiException): string => {
 export const rejection = ({ drop, exception, retryAfter }: IdentityStore.Rejection): Effect.Effect<Response> =>
   Effect.map(
     replyText(
-      statusOf(exception),
+      ApiExceptions.statusOf(exception),
       wireBody(exception),
       Option.match(retryAfter, {
         onNone: () => ({}),
@@ -178,15 +177,13 @@ export const respond = <In, A, NotFound>(
 
 interface Route {
   readonly operation: Operation
-  readonly segments: ReadonlyArray<{ readonly param: string } | { readonly literal: string }>
+  readonly segments: ReadonlyArray<Endpoint.Segment>
 }
 
+/** The routes, from the same segments the client builds its paths from. */
 const routes: ReadonlyArray<Route> = operations.map((operation) => ({
   operation,
-  segments: endpoints[operation].template.split("/").slice(1).map((part) => {
-    const param = /^\{(\w+)\}$/.exec(part)?.[1]
-    return param === undefined ? { literal: part } : { param }
-  })
+  segments: endpoints[operation].segments
 }))
 
 /** Matches a raw path against a route: the decoded parameters, or none. */

@@ -12,6 +12,7 @@ import type { Operation } from "@katanemo/client"
 import {
   AccountId,
   type ApiException,
+  ApiExceptions,
   BadRequestException,
   ClientKeyObject,
   ClientKeyResponse,
@@ -36,7 +37,6 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import { statusOf } from "./internal/exceptions.js"
 import type { InputOf, OutputOf } from "./internal/operations.js"
 import { bounded, formatPath, ruleIssues, tidy } from "./internal/seed.js"
 
@@ -182,7 +182,7 @@ export const decodeSeed = (input: unknown): Effect.Effect<typeof Seed.Type, Seed
  * @category faults
  */
 export const faultLabel = (fault: IdentityStore.FaultAction): string => {
-  const what = fault.drop ?? (fault.fail === undefined ? "delay" : String(statusOf(fault.fail)))
+  const what = fault.drop ?? (fault.fail === undefined ? "delay" : String(ApiExceptions.statusOf(fault.fail)))
   return `${fault.when ?? "before"} ${what}`
 }
 

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { type Operation } from "@katanemo/client"
-import { ErrorBody, ExceptionBody } from "@katanemo/models"
+import { ApiExceptions, ErrorBody, ExceptionBody } from "@katanemo/models"
 import * as JSONSchema from "effect/JSONSchema"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -63,16 +63,6 @@ export interface OperationObject {
   }>
 }
 
-/** The listed exceptions by status, with the spec's descriptions. */
-const exceptions = [
-  ["400", "BadRequestException", "Bad Request Exception"],
-  ["401", "UnauthorizedException", "Unauthorized Exception"],
-  ["404", "NotFoundException", "Not Found Exception"],
-  ["409", "ConflictException", "Conflict Exception"],
-  ["429", "TooManyRequestsException", "Too Many Requests Exception"],
-  ["500", "InternalServerErrorException", "Internal Server Error"]
-] as const
-
 const summaries: Record<Operation, string> = {
   createClientKey: "Create API Key",
   getClientKeyList: "List API Keys",
@@ -121,23 +111,29 @@ export const make = (
   }
 
   schemaOf(ErrorBody.ast)
-  for (const [, name] of exceptions) fromAST(Schema.encodedSchema(ExceptionBody).annotations({ identifier: name }).ast)
+  for (const { tag } of ApiExceptions.all) {
+    fromAST(Schema.encodedSchema(ExceptionBody).annotations({ identifier: tag }).ast)
+  }
 
   const paths: Record<string, Record<string, OperationObject>> = {}
   for (const operation of operations) {
     const endpoint = endpoints[operation]
-    const parameters = Array.from(endpoint.template.matchAll(/\{(\w+)\}/g), ([, name]) => ({
-      name: name ?? "",
-      in: "path" as const,
-      required: true as const,
-      schema: { type: "string", minLength: 1 } satisfies JsonSchema
-    }))
+    const parameters = endpoint.segments.flatMap((segment) =>
+      "param" in segment
+        ? [{
+          name: segment.param,
+          in: "path" as const,
+          required: true as const,
+          schema: { type: "string", minLength: 1 } satisfies JsonSchema
+        }]
+        : []
+    )
     const responses: OperationObject["responses"] = {
       "200": { description: "Success", content: { "application/json": { schema: schemaOf(endpoint.ast.success) } } }
     }
-    for (const [status, name, description] of exceptions) {
-      if (status === "404" && !endpoint.listsNotFound) continue
-      responses[status] = { description, content: { "application/json": { schema: ref(name) } } }
+    for (const { description, status, tag } of ApiExceptions.all) {
+      if (tag === "NotFoundException" && !endpoint.listsNotFound) continue
+      responses[String(status)] = { description, content: { "application/json": { schema: ref(tag) } } }
     }
     responses["default"] = {
       description: "unexpected error",

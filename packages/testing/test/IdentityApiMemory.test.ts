@@ -1,6 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, NotFoundException } from "@katanemo/client"
-import { AccountId, ConflictException, Issues, KeyId, UserId } from "@katanemo/models"
+import {
+  AccountId,
+  BadRequestException,
+  ConflictException,
+  InternalServerErrorException,
+  Issues,
+  KeyId,
+  TooManyRequestsException,
+  UnauthorizedException,
+  UserId
+} from "@katanemo/models"
 import { IdentityApiMemory, IdentityHttpFake, IdentityStore, Seed, SeedError } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
@@ -107,6 +117,73 @@ describe("IdentityApiMemory", () => {
       yield* store.setRateLimit(undefined)
       yield* identity.getUsersForAccount({ accountId: acme })
     }).pipe(Effect.provide(IdentityApiMemory.layer())))
+})
+
+describe("IdentityApiMemory's errors are the live client's", () => {
+  const keyId = KeyId.make("k/1")
+  const userId = UserId.make("ada@acme.example")
+  /** Each exception once, each on another operation: every listed status, and a 404 where none is listed. */
+  const faults = [
+    ["createClientKey", new BadRequestException({ message: "bad", errorCode: "E400" })],
+    ["getClientKeyList", new UnauthorizedException({ errorCode: "E401" })],
+    ["getClientKey", new NotFoundException({ message: "gone", errorCode: "E404" })],
+    ["createUserForAccount", new NotFoundException({ message: "gone" })],
+    ["updateUser", new ConflictException({ message: "" })],
+    ["getUsersForAccount", new TooManyRequestsException({ message: "slow" })],
+    ["deleteClientKey", new InternalServerErrorException({})]
+  ] as const
+
+  /** The error of each fault's call, as a plain value (the request id aside: only a server makes one). */
+  const failures = Effect.gen(function*() {
+    const identity = yield* IdentityApi
+    const store = yield* IdentityStore
+    const calls: { readonly [K in (typeof faults)[number][0]]: Effect.Effect<unknown, Error> } = {
+      createClientKey: identity.createClientKey({ accountId: acme, clientName: "ci", defaultRoleId: "admin" }),
+      getClientKeyList: identity.getClientKeyList({ accountId: acme }),
+      getClientKey: identity.getClientKey({ accountId: acme, keyId }),
+      createUserForAccount: identity.createUserForAccount({ accountId: acme, userId }),
+      updateUser: identity.updateUser({ accountId: acme, userId, roles: ["dev"] }),
+      getUsersForAccount: identity.getUsersForAccount({ accountId: acme }),
+      deleteClientKey: identity.deleteClientKey({ accountId: acme, keyId })
+    }
+    const out: Array<Record<string, unknown>> = []
+    for (const [operation, exception] of faults) {
+      yield* store.injectFault({ operation, fail: exception })
+      const error = yield* Effect.flip(calls[operation])
+      const fields = Object.entries(error).filter(([name]) => name !== "requestId")
+      out.push({
+        ...Object.fromEntries(fields),
+        ...(Object.hasOwn(error, "message") ? { message: error.message } : {})
+      })
+    }
+    return out
+  })
+
+  it.effect("each exception: its class, message, errorCode and the call's context, made without a wire", () =>
+    Effect.gen(function*() {
+      const memory = yield* Effect.provide(failures, IdentityApiMemory.layer())
+      const live = yield* Effect.provide(failures, IdentityHttpFake.layerClient({ client: { maxRetries: 0 } }))
+      assert.deepStrictEqual(memory, live)
+      assert.deepStrictEqual(memory[3], {
+        _tag: "UnexpectedStatusError",
+        operation: "createUserForAccount",
+        method: "POST",
+        path: "/org/acme/user",
+        status: 404,
+        body: "{\"message\":\"gone\"}"
+      })
+      assert.deepStrictEqual(memory[2], {
+        _tag: "NotFoundException",
+        operation: "getClientKey",
+        method: "GET",
+        path: "/org/acme/key/k%2F1",
+        status: 404,
+        message: "gone",
+        errorCode: "E404"
+      })
+      assert.deepStrictEqual(memory[4]?.["message"], "", "an empty message is still the exception's message")
+      assert.notProperty(memory[1], "message", "no message: none made up")
+    }))
 })
 
 describe("key ids", () => {

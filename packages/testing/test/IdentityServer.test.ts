@@ -1,7 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
+import { type Endpoint, IdentityApi, type Operation } from "@katanemo/client"
 import { TooManyRequestsException } from "@katanemo/models"
 import { IdentityServer, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Record from "effect/Record"
 import * as Schema from "effect/Schema"
 import { type Answer, postChunked } from "katanemo-testkit/Http"
 import { baseUrl, serverLayer } from "./targets.js"
@@ -16,6 +20,103 @@ const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 const object = Schema.decodeUnknownSync(Schema.parseJson(JsonObject))
 /** The body as a JSON array of objects. */
 const objects = Schema.decodeUnknownSync(Schema.parseJson(Schema.Array(JsonObject)))
+
+/** What a call's input is to the store: its fields by name. */
+const fieldsOf = Schema.decodeUnknownSync(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+
+/** The request the client sends for an input: its method, its path and its body, all from the endpoint. */
+const wireRequest = <In, A, NotFound>(endpoint: Endpoint.Endpoint<In, A, NotFound>) => (input: unknown) => {
+  const valid = Either.getOrThrow(endpoint.validate(input))
+  const body = endpoint.body === undefined ? undefined : Either.getOrThrow(endpoint.body(valid))
+  return {
+    method: endpoint.method,
+    url: endpoint.path(valid),
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? "" : JSON.stringify(body)
+  }
+}
+
+const wireRequests: { readonly [K in Operation]: (input: unknown) => IdentityServer.Request } = {
+  createClientKey: wireRequest(IdentityApi.endpoints.createClientKey),
+  getClientKeyList: wireRequest(IdentityApi.endpoints.getClientKeyList),
+  getClientKey: wireRequest(IdentityApi.endpoints.getClientKey),
+  deleteClientKey: wireRequest(IdentityApi.endpoints.deleteClientKey),
+  createUserForAccount: wireRequest(IdentityApi.endpoints.createUserForAccount),
+  getUsersForAccount: wireRequest(IdentityApi.endpoints.getUsersForAccount),
+  getUser: wireRequest(IdentityApi.endpoints.getUser),
+  updateUser: wireRequest(IdentityApi.endpoints.updateUser)
+}
+
+/**
+ * Sends one operation as the client builds it (its path from the endpoint, its body encoded by
+ * the endpoint) to the server, and answers the operation and input the store received.
+ */
+const roundTrip = (operation: Operation, ids: { readonly [name: string]: string }) =>
+  Effect.gen(function*() {
+    const request = wireRequests[operation]({ ...ids, clientName: "ci", defaultRoleId: "admin", roles: ["dev"] })
+    const store = yield* IdentityStore
+    yield* store.clearCalls
+    const response = yield* IdentityServer.handle(request)
+    const [call] = yield* store.calls
+    return {
+      path: request.url,
+      status: response.status,
+      operation: call?.operation,
+      input: fieldsOf(call?.input ?? {})
+    }
+  })
+
+/** Generated cases of the routing property: 120, fewer when `pnpm mutate` lowers the property runs. */
+const routeRuns = Math.min(120, Number(process.env["KATANEMO_PROPERTY_RUNS"] ?? 120))
+
+/** Ids that a path could mistake for its own syntax: separators, dots, escapes, non-ASCII. */
+const hostileIds = ["..a", "a/b", "/", "%", "%2F", "a\\b", "ü ?#", "x y/z?q=1#frag", "a;b=c&d", "~!*'()", "\u{1F600}"]
+
+/** Each of the endpoint's path parameters reached the store as the id the call was given. */
+const assertRouted = (
+  operation: Operation,
+  ids: { readonly [name: string]: string },
+  sent: Effect.Effect.Success<ReturnType<typeof roundTrip>>
+) => {
+  const at = `${operation} ${sent.path} (${sent.status})`
+  assert.strictEqual(sent.operation, operation, at)
+  for (const segment of IdentityApi.endpoints[operation].segments) {
+    if ("param" in segment) assert.strictEqual(sent.input[segment.param], ids[segment.param], at)
+  }
+}
+
+describe("the client's paths and the server's routes", () => {
+  it.effect("agree for every endpoint: hostile ids reach the store intact, as the operation's input", () =>
+    Effect.gen(function*() {
+      for (const operation of Record.keys(IdentityApi.endpoints)) {
+        for (const id of hostileIds) {
+          const ids = { accountId: `${id}acct`, keyId: `${id}key`, userId: `${id}user` }
+          assertRouted(operation, ids, yield* roundTrip(operation, ids))
+        }
+      }
+    }).pipe(Effect.provide(IdentityStore.layer())))
+
+  it.effect("agree for every endpoint on generated ids", () =>
+    Effect.gen(function*() {
+      // mostly the characters a URL gives a meaning to, so that most ids hold one
+      const unit = FastCheck.oneof(
+        FastCheck.constantFrom("/", "%", "?", "#", ".", "\\", ";", "&", "=", "+", " ", "~", "@", ":"),
+        FastCheck.constantFrom("a", "2", "F", "ü", "\u{1F600}"),
+        FastCheck.string({ unit: "binary", minLength: 1, maxLength: 1 })
+      )
+      const id = FastCheck.string({ unit, minLength: 1, maxLength: 8 }).filter((s) => s !== "." && s !== "..")
+      const cases = FastCheck.sample(
+        FastCheck.record({
+          operation: FastCheck.constantFrom(...Record.keys(IdentityApi.endpoints)),
+          accountId: id,
+          keyId: id,
+          userId: id
+        }),
+        { numRuns: routeRuns, seed: 12 }
+      )
+      for (const { operation, ...ids } of cases) assertRouted(operation, ids, yield* roundTrip(operation, ids))
+    }).pipe(Effect.provide(IdentityStore.layer())))
+})
 
 describe("IdentityServer.handle", () => {
   it.effect("answers 200 with the wire JSON, a content type and a request id", () =>

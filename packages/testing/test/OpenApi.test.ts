@@ -150,6 +150,17 @@ describe("OpenAPI parity with the vendor's identity operations", () => {
     })
   }
 
+  it("every error status has the vendor's description (the exceptions' from @katanemo/models' table)", () => {
+    for (const [at, theirs] of vendor) {
+      const [method = "", template = ""] = at.split(" ")
+      for (const status of Object.keys(theirs.responses).filter((status) => status !== "200")) {
+        const description = (doc: Json) =>
+          get(doc, "paths", template, method.toLowerCase(), "responses", status, "description")
+        assert.strictEqual(description(ours), description(vendorDoc), `${at} ${status}`)
+      }
+    }
+  })
+
   it("every extension is used and has a reason", () => {
     for (const { at, reason } of extensions) {
       const [method, template, status] = at.split(" ")

@@ -5,18 +5,15 @@
  */
 import {
   type ApiException,
-  BadRequestException,
-  ConflictException,
+  ApiExceptions,
   ErrorBody,
   ExceptionBody,
-  InternalServerErrorException,
   Issues,
-  NotFoundException,
-  TooManyRequestsException,
-  UnauthorizedException
+  type NotFoundException
 } from "@katanemo/models"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { Answer, Call, Endpoint } from "../Endpoint.js"
@@ -38,8 +35,6 @@ const shown = (text: string, scrub: Scrub): string => {
     : scrubbed
 }
 
-type ExceptionClass<E extends ApiException> = new(props: ConstructorParameters<typeof BadRequestException>[0]) => E
-
 const decodeExceptionBody = Schema.decodeEither(Schema.parseJson(ExceptionBody))
 
 /**
@@ -47,7 +42,7 @@ const decodeExceptionBody = Schema.decodeEither(Schema.parseJson(ExceptionBody))
  * message. Every string from the body is scrubbed of the token once decoded (a JSON escape cannot
  * hide it), then cut to 2 KiB (a cut cannot leave half of it).
  */
-const exception = <E extends ApiException>(cls: ExceptionClass<E>, answer: Answer, text: string, scrub: Scrub): E => {
+const exception = <E>(cls: new(props: ApiExceptions.Props) => E, answer: Answer, text: string, scrub: Scrub): E => {
   const decoded = decodeExceptionBody(text)
   if (Either.isLeft(decoded)) return new cls(text === "" ? answer : { message: shown(text, scrub), ...answer })
   const { errorCode, message } = decoded.right
@@ -85,10 +80,6 @@ const decodeDetail = (body: string, error: ParseResult.ParseError): string =>
     ? "the body is not valid JSON"
     : Issues.issues(error, { withoutValues: true }).join("; ")
 
-/** A 404 on an operation that lists it; the body scrubbed. */
-export const notFound = (answer: Answer, text: string, scrub: Scrub = keep): NotFoundException =>
-  exception(NotFoundException, answer, text, scrub)
-
 /**
  * Turns a final response into the operation's model or its typed error. `scrub` takes the
  * client's token out of every string the server sent that an error keeps.
@@ -110,20 +101,14 @@ export const interpret = <In, A, NotFound>(
       (error) => new ResponseDecodeError({ ...answer, detail: scrub(decodeDetail(body, error)) })
     )
   }
-  switch (status) {
-    case 400:
-      return Effect.fail(exception(BadRequestException, answer, body, scrub))
-    case 401:
-      return Effect.fail(exception(UnauthorizedException, answer, body, scrub))
-    case 404:
-      return Effect.fail(endpoint.onNotFound(answer, body, scrub))
-    case 409:
-      return Effect.fail(exception(ConflictException, answer, body, scrub))
-    case 429:
-      return Effect.fail(exception(TooManyRequestsException, answer, body, scrub))
-    case 500:
-      return Effect.fail(exception(InternalServerErrorException, answer, body, scrub))
-    default:
-      return Effect.fail(unexpectedStatus(answer, body, scrub))
+  const listed = ApiExceptions.byStatus(status)
+  if (Option.isNone(listed)) return Effect.fail(unexpectedStatus(answer, body, scrub))
+  const entry = listed.value
+  if (entry.tag === "NotFoundException") {
+    return Effect.fail(endpoint.onNotFound({
+      listed: () => exception(entry.exception, answer, body, scrub),
+      unlisted: () => unexpectedStatus(answer, body, scrub)
+    }))
   }
+  return Effect.fail(exception<Exclude<ApiException, NotFoundException>>(entry.exception, answer, body, scrub))
 }

@@ -6,5 +6,13 @@ import * as Schema from "effect/Schema"
  *
  * @internal
  */
-export const optional = <S extends Schema.Schema.All>(schema: S) =>
+export const optionalOrNull = <S extends Schema.Schema.All>(schema: S) =>
   Schema.optionalWith(schema, { exact: true, nullable: true })
+
+/**
+ * An optional property that is either absent or a value of `schema`: never `undefined`, and (unlike
+ * {@link optionalOrNull}) never `null`.
+ *
+ * @internal
+ */
+export const exactOptional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { exact: true })

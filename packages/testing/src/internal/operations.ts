@@ -4,6 +4,7 @@
  * @internal
  */
 import { type Endpoint, IdentityApi, type Operation } from "@katanemo/client"
+import * as Record from "effect/Record"
 
 const endpoints = IdentityApi.endpoints
 
@@ -17,16 +18,7 @@ export type InputOf<K extends Operation> = Endpoints[K] extends Endpoint.Endpoin
 export type OutputOf<K extends Operation> = Endpoints[K] extends Endpoint.Endpoint<infer _In, infer A, infer _N> ? A
   : never
 
-/** The eight operations, in the order of the spec's table. */
-export const operations: ReadonlyArray<Operation> = [
-  "createClientKey",
-  "getClientKeyList",
-  "getClientKey",
-  "deleteClientKey",
-  "createUserForAccount",
-  "getUsersForAccount",
-  "getUser",
-  "updateUser"
-]
+/** The operations: the keys of the client's endpoint table, in its order (the spec's). */
+export const operations: ReadonlyArray<Operation> = Record.keys(endpoints)
 
 export { endpoints }
