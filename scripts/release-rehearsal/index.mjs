@@ -360,9 +360,7 @@ try {
   await checkPublished(first)
 
   // --- the consumer -----------------------------------------------------------------------------
-  // `^version`, as `npm install <name>` saves it: npm saves an exact version as given, and
-  // `npm update` would then never move it
-  step(`install ${katanemo.map((name) => `${name}@^${first}`).join(", ")} into a fresh npm project`)
+  step(`install ${katanemo.map((name) => `${name}@${first}`).join(", ")} into a fresh npm project`)
   const consumer = path.join(work, "consumer")
   fs.mkdirSync(consumer)
   fs.writeFileSync(
@@ -378,9 +376,14 @@ try {
     "--loglevel=error",
     peer("effect"),
     peer("@effect/platform"),
-    ...katanemo.map((name) => `${name}@^${first}`)
+    ...katanemo.map((name) => `${name}@${first}`)
   ], { cwd: consumer, env })
-  console.log(`  installed in ${seconds(installStart)}`)
+  const saved = readJson(path.join(consumer, "package.json")).dependencies
+  console.log(
+    `  installed in ${seconds(installStart)}; package.json: ${
+      katanemo.map((name) => `${name} ${saved[name]}`).join(", ")
+    }`
+  )
 
   const installedVersions = async () => {
     const tree = JSON.parse(await output("npm", ["ls", "--json", "--depth=0"], { cwd: consumer, env }))
