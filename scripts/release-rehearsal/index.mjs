@@ -175,7 +175,8 @@ const katanemo = ["@katanemo/models", "@katanemo/client", "@katanemo/testing"]
 
 try {
   // --- the registry -----------------------------------------------------------------------------
-  const uplink = await output("npm", ["config", "get", "registry"], { cwd: root })
+  // as npm sees it here (under `pnpm run`, pnpm's exported settings warn as unknown: not shown)
+  const uplink = await output("npm", ["config", "get", "registry", "--loglevel=error"], { cwd: root })
   const shown = new URL(uplink)
   step(`start Verdaccio on 127.0.0.1 (uplink ${shown.origin}${shown.pathname})`)
   const config = path.join(work, "verdaccio.yaml")
