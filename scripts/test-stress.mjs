@@ -1,8 +1,8 @@
 // `pnpm test:stress`: the README's test command on a machine made busy on purpose. Two CPU-bound
 // processes compete for the cores while `pnpm test` runs with turbo's cache bypassed, so lint,
-// type-check, build, tests and the pack check all really run under the load. Afterwards no process
-// of this checkout may still be running: none whose command line holds its path, and none started
-// in it (by its working directory).
+// type-check, build, tests, the pack check and the release rehearsal all really run under the
+// load. Afterwards no process of this checkout may still be running: none whose command line holds
+// its path, and none started in it (by its working directory).
 //
 //   pnpm test:stress            one run
 //   pnpm test:stress 3          three runs, one after the other
