@@ -5,8 +5,7 @@
 // given as the first argument, when given), and that the live client sends that version in its
 // User-Agent header.
 import * as HttpClient from "@effect/platform/HttpClient"
-import { endpoints, IdentityApi, type Operation } from "@katanemo/client"
-import { AccountId, KeyId, UserId } from "@katanemo/models"
+import { IdentityApi, type Operation } from "@katanemo/client"
 import { IdentityApiMemory, IdentityHttpFake, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -32,17 +31,15 @@ console.log(`installed: ${names.map((name, i) => `${name}@${versions[i]}`).join(
 const expected = process.argv[2] ?? versions[0]
 check(versions.every((version) => version === expected), `all three packages at ${expected}`)
 
-// Every operation the published client has, on the in-memory layer of the published testing package.
-const account = "acme"
-const user = "ada@acme.example"
+// Every operation the published client has, on the in-memory layer of the published testing
+// package, with plain-string ids as a user writes them.
+const accountId = "acme"
+const userId = "ada@acme.example"
 const program = Effect.gen(function*() {
   const identity = yield* IdentityApi
   const store = yield* IdentityStore
-  const accountId = AccountId.make(account) // issue 12: plain-string ids
-  const userId = UserId.make(user) // issue 12: plain-string ids
   const created = yield* identity.createClientKey({ accountId, clientName: "ci-bot", defaultRoleId: "admin" })
-  const keyText: string = created.clientId ?? ""
-  const keyId = KeyId.make(keyText) // issue 12: plain-string ids
+  const keyId: string = created.clientId ?? ""
   // `satisfies` makes tsc name an operation the published types have and this program misses
   const results = {
     createClientKey: created,
@@ -54,11 +51,11 @@ const program = Effect.gen(function*() {
     getUser: yield* identity.getUser({ accountId, userId }),
     updateUser: yield* identity.updateUser({ accountId, userId, roles: ["admin"], tags: { team: ["sre"] } })
   } satisfies Record<Operation, unknown>
-  return { keyText, results, calls: yield* store.calls, keysLeft: yield* store.keys(account) }
+  return { keyText: keyId, results, calls: yield* store.calls, keysLeft: yield* store.keys(accountId) }
 }).pipe(Effect.provide(IdentityApiMemory.layer()))
 
 const { calls, keyText, keysLeft, results } = await Effect.runPromise(program)
-const operations = Object.keys(endpoints).sort()
+const operations = Object.keys(IdentityApi.endpoints).sort()
 check(
   JSON.stringify(Object.keys(results).sort()) === JSON.stringify(operations),
   `the program called every operation of the published client (${operations.join(", ")})`
@@ -71,7 +68,7 @@ check(calls.every((call) => Exit.isSuccess(call.outcome)), "every call succeeded
 check(keyText !== "" && results.getClientKeyList.map((key) => key.clientKeyId).join() === keyText, "the key is listed")
 check(results.getClientKey.clientName === "ci-bot", "the key reads back")
 check(results.deleteClientKey !== "" && keysLeft.length === 0, "the key is deleted")
-check(results.createUserForAccount.userId === user && results.createUserForAccount.isActive === false, "user invited")
+check(results.createUserForAccount.userId === userId && results.createUserForAccount.isActive === false, "user invited")
 check(results.getUsersForAccount.length === 1 && results.getUser.roles?.join() === "developer", "the user reads back")
 check(results.updateUser.roles?.join() === "admin" && results.updateUser.tags?.["team"]?.join() === "sre", "updated")
 console.log(`${operations.length} operations ok: ${calls.map((call) => call.operation).join(", ")}`)
@@ -80,7 +77,7 @@ console.log(`${operations.length} operations ok: ${calls.map((call) => call.oper
 let userAgent: string | undefined
 const live = Effect.gen(function*() {
   const identity = yield* IdentityApi
-  return yield* identity.getUsersForAccount({ accountId: AccountId.make(account) }) // issue 12: plain-string ids
+  return yield* identity.getUsersForAccount({ accountId })
 }).pipe(
   Effect.provide(IdentityHttpFake.layerClient({
     client: {
