@@ -95,13 +95,8 @@ const badRequest = (message: string) => reply(400, { message, errorCode: "VALIDA
 
 const encodeTagged = Schema.encodeSync(ApiException)
 
-/**
- * An exception's wire body, as JSON text: `message` and `errorCode` when set, nothing else.
- *
- * @since 0.1.0
- * @category encoding
- */
-export const wireBody = (exception: ApiException): string => {
+/** An exception's wire body, as JSON text: `message` and `errorCode` when set, nothing else. */
+const wireBody = (exception: ApiException): string => {
   const { errorCode, message } = encodeTagged(exception)
   return JSON.stringify({
     ...(message === undefined ? {} : { message }),
@@ -112,11 +107,8 @@ export const wireBody = (exception: ApiException): string => {
 /**
  * The answer to a store's rejection: the exception's status and wire body, and `Retry-After`
  * (whole seconds) when the store gave one.
- *
- * @since 0.1.0
- * @category encoding
  */
-export const rejection = ({ drop, exception, retryAfter }: IdentityStore.Rejection): Effect.Effect<Response> =>
+const rejection = ({ drop, exception, retryAfter }: IdentityStore.Rejection): Effect.Effect<Response> =>
   Effect.map(
     replyText(
       ApiExceptions.statusOf(exception),
