@@ -107,7 +107,7 @@ describe("onboardTeam", () => {
     }).pipe(
       Effect.provide(
         IdentityApi.layer({ baseUrl: "http://katanemo.test" }).pipe(
-          Layer.provide(IdentityHttpFake.layer),
+          Layer.provide(IdentityHttpFake.layer()),
           Layer.provideMerge(Layer.orDie(IdentityStore.layer()))
         )
       )

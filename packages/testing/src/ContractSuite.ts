@@ -88,7 +88,7 @@ export class Wire extends Context.Tag("@katanemo/testing/ContractSuite/Wire")<Wi
 
 /**
  * A {@link Wire} that sends each request to `baseUrl` through the `HttpClient` in context: the
- * one the target's client uses (`IdentityHttpFake.layer`, or a real one to a server on a socket).
+ * one the target's client uses (`IdentityHttpFake.layer()`, or a real one to a server on a socket).
  *
  * @since 0.1.0
  * @category wire

@@ -98,12 +98,26 @@ export interface Options {
 }
 
 /**
- * The fake `HttpClient` over the `IdentityStore` in context, with options.
+ * The fake `HttpClient` over the `IdentityStore` in context: provide it under
+ * `IdentityApi.layer(...)`. On a `TestClock` it moves the clock on when the test is stuck
+ * waiting for it, unless `advanceTestClock: false` (see {@link Options}).
+ *
+ * @example
+ * ```ts
+ * import { IdentityApi } from "@katanemo/client"
+ * import { IdentityHttpFake, IdentityStore } from "@katanemo/testing"
+ * import * as Layer from "effect/Layer"
+ *
+ * const live = IdentityApi.layer({ baseUrl: "http://katanemo.test" }).pipe(
+ *   Layer.provide(IdentityHttpFake.layer()),
+ *   Layer.provideMerge(IdentityStore.layer())
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerWith = (options: Options = {}): Layer.Layer<HttpClient.HttpClient, never, IdentityStore> =>
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient, never, IdentityStore> =>
   Layer.scoped(
     HttpClient.HttpClient,
     Effect.gen(function*() {
@@ -117,28 +131,6 @@ export const layerWith = (options: Options = {}): Layer.Layer<HttpClient.HttpCli
       return client
     })
   )
-
-/**
- * The fake `HttpClient` over the `IdentityStore` in context: provide it under
- * `IdentityApi.layer(...)`. On a `TestClock` it moves the clock on when the test is stuck
- * waiting for it (see {@link Options}).
- *
- * @example
- * ```ts
- * import { IdentityApi } from "@katanemo/client"
- * import { IdentityHttpFake, IdentityStore } from "@katanemo/testing"
- * import * as Layer from "effect/Layer"
- *
- * const live = IdentityApi.layer({ baseUrl: "http://katanemo.test" }).pipe(
- *   Layer.provide(IdentityHttpFake.layer),
- *   Layer.provideMerge(IdentityStore.layer())
- * )
- * ```
- *
- * @since 0.1.0
- * @category layers
- */
-export const layer: Layer.Layer<HttpClient.HttpClient, never, IdentityStore> = layerWith()
 
 /**
  * Options of {@link layerClient}: the store's, the token the client sends, the live client's
@@ -190,7 +182,7 @@ export function layerClient(
     ...(options.token === undefined ? {} : { token: options.token })
   }
   return IdentityApi.layer(client).pipe(
-    Layer.provide(layerWith(options)),
+    Layer.provide(layer(options)),
     Layer.provideMerge(IdentityStore.layer(options))
   )
 }

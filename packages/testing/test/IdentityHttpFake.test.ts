@@ -22,7 +22,7 @@ const live = (options: IdentityStore.Options = {}, token?: string) =>
     baseUrl: "http://katanemo.test",
     ...(token === undefined ? {} : { token: Redacted.make(token) })
   })
-    .pipe(Layer.provide(IdentityHttpFake.layer), Layer.provideMerge(Layer.orDie(IdentityStore.layer(options))))
+    .pipe(Layer.provide(IdentityHttpFake.layer()), Layer.provideMerge(Layer.orDie(IdentityStore.layer(options))))
 
 describe("IdentityHttpFake under the live client", () => {
   it.effect("the client's retries run unchanged: a 429 with Retry-After is waited out", () =>
@@ -76,7 +76,7 @@ describe("IdentityHttpFake under the live client", () => {
     }).pipe(Effect.provide(live({ validTokens: ["tok"] }, "not-the-token"))))
 
   it.effect(
-    "the obvious test: a 429 with Retry-After over IdentityHttpFake.layer finishes on its own",
+    "the obvious test: a 429 with Retry-After over IdentityHttpFake.layer() finishes on its own",
     () =>
       Effect.gen(function*() {
         const identity = yield* IdentityApi

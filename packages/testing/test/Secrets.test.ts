@@ -108,7 +108,7 @@ const live = (tricks: Array<Trick>) =>
     timeout: "10 seconds",
     transformClient: tricked(tricks)
   }).pipe(
-    Layer.provideMerge(IdentityHttpFake.layer),
+    Layer.provideMerge(IdentityHttpFake.layer()),
     Layer.provideMerge(Layer.orDie(IdentityStore.layer({
       validTokens: [token],
       seed: { accounts: [{ accountId: "acme", users: [{ userId: grace, token: graceToken, roles: ["dev"] }] }] }

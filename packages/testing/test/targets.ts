@@ -26,7 +26,7 @@ export const wire: Target = (options) =>
     Layer.orDie(IdentityApi.layer({ baseUrl: "http://katanemo.test", token: options.token, maxRetries: 0 })),
     ContractSuite.layerWire("http://katanemo.test")
   ).pipe(
-    Layer.provide(IdentityHttpFake.layer),
+    Layer.provide(IdentityHttpFake.layer()),
     Layer.provideMerge(store(options))
   )
 
