@@ -58,7 +58,7 @@ export const modules = {
   load: {
     title: "the load accounting",
     mutate: ["apps/local-api/src/Load.ts"],
-    tests: { "apps/local-api": ["test/Load.test.ts"] }
+    tests: { "apps/local-api": ["test/Load.test.ts", "test/LoadAccounting.test.ts"] }
   }
 }
 
