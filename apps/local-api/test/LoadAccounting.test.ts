@@ -10,6 +10,7 @@ import {
   AccountId,
   BadRequestException,
   ClientKeyObject,
+  ClientKeyResponse,
   ConflictException,
   InternalServerErrorException,
   KeyId,
@@ -483,6 +484,8 @@ describe("Load.run, scripted call by call on the TestClock (concurrency 1)", () 
       Effect.gen(function*() {
         const identity = yield* IdentityApi
         const store = yield* IdentityStore
+        // times are since the run's start, not the clock's
+        yield* TestClock.adjust("1 minute")
         // a fault that fired before the run is not the run's
         yield* store.injectFault({ fail: boom })
         yield* Effect.flip(identity.getClientKeyList({ accountId: acct0 }))
@@ -638,6 +641,7 @@ describe("Load.run over a store or client that misbehaves: the verdict names it"
     Effect.gen(function*() {
       const report = yield* Load.run({ ...quiet, operations: 8 })
       assert.deepStrictEqual(report.lost, ["acct-0/key-0"])
+      assert.isFalse("steady" in report, "no steady phase asked for")
       assert.deepStrictEqual(Load.problems(report), ["lost: created, yet not in the store (1): acct-0/key-0"])
     }).pipe(Effect.provide(memory((store) => ({
       ...store,
@@ -659,6 +663,18 @@ describe("Load.run over a store or client that misbehaves: the verdict names it"
             ...(input.userId === undefined ? {} : { userId: input.userId })
           })
         )
+    })))))
+
+  it.effect("a client that answers a key's create without its id: extra, held as the store's id, created as ?", () =>
+    Effect.gen(function*() {
+      const store = yield* IdentityStore
+      const report = yield* Load.run({ ...quiet, operations: 1 })
+      const held = (yield* store.keys("acct-0")).map((k) => k.clientKeyId)
+      assert.strictEqual(held.length, 1)
+      assert.deepStrictEqual(report.extra, [`acct-0/key-0 (held as ${held[0]}, created as ?)`])
+    }).pipe(Effect.provide(memory((store) => store, (api) => ({
+      ...api,
+      createClientKey: (input) => Effect.as(api.createClientKey(input), ClientKeyResponse.make({}))
     })))))
 
   it.effect("a store that holds each user twice: duplicated", () =>
@@ -738,6 +754,7 @@ describe("Load.run: concurrency and progress on the TestClock", () => {
   it.effect("operations and steady reads run `concurrency` at a time; progress counts each phase", () =>
     Effect.gen(function*() {
       const store = yield* IdentityStore
+      yield* TestClock.adjust("1 minute")
       yield* store.injectFault({ delay: "1 second", times: 100 })
       const progress = collect()
       const clock = yield* Effect.fork(TestClock.adjust("10 seconds"))
