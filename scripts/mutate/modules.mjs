@@ -58,7 +58,24 @@ export const modules = {
   load: {
     title: "the load accounting",
     mutate: ["apps/local-api/src/Load.ts"],
-    tests: { "apps/local-api": ["test/Load.test.ts", "test/LoadAccounting.test.ts"] }
+    tests: { "apps/local-api": ["test/Load.test.ts", "test/LoadAccounting.test.ts"] },
+    equivalent: [
+      "allFaultKinds' `.filter((kind): kind is FaultKind => kind in faultKinds)` removed (or its test made true): "
+      + "every key of faultKinds is in faultKinds; the filter only narrows the type",
+      "problems' `tag !== undefined` in the after-write check made true: every \"after\" kind has a tag in seenAs "
+      + "(only \"before 429\" has none); the test only narrows the type",
+      "a user create's id `\"\"` as another string: a user is held by name only (account passes no id for it) and "
+      + "the steady phase reads keys only, so a user's id is never read",
+      "`id: id ?? \"\"` of a successful create, the fallback as another string: only a create's success records an "
+      + "id, and a create's is always a string (`key.clientId ?? \"?\"` or `\"\"`); undefined is a read's, never recorded",
+      "the steady ids' `accountName ?? \"\"` (fallback as another string) and `keyName?.startsWith` as "
+      + "`keyName.startsWith`: every recorded name is `account/name`, so split gives both parts",
+      "`options.onProgress === undefined ? undefined : fork(...)` made false: without onProgress the forked reporter "
+      + "dies at its first tick calling undefined, unobserved (Effect logs it at Debug), and is interrupted at the end; "
+      + "the report is the same",
+      "`discard: true` as `false` (the load's and the steady phase's Effect.forEach): the collected array of voids "
+      + "is thrown away; same calls, same order, same report"
+    ]
   }
 }
 

@@ -634,9 +634,10 @@ describe("Load.run, scripted call by call on the TestClock (concurrency 1)", () 
   )
 })
 
-describe("Load.run over a store or client that misbehaves: the verdict names it", () => {
-  const quiet = { concurrency: 4, accounts: 1, faultProbability: 0, faults: [] } as const
+/** A run with no random faults, over one account. */
+const quiet = { concurrency: 4, accounts: 1, faultProbability: 0, faults: [] } as const
 
+describe("Load.run over a store or client that misbehaves: the verdict names it", () => {
   it.effect("a store whose snapshot drops a created key: lost", () =>
     Effect.gen(function*() {
       const report = yield* Load.run({ ...quiet, operations: 8 })
@@ -776,6 +777,26 @@ describe("Load.run: concurrency and progress on the TestClock", () => {
         { phase: "steady", done: 4, total: 8, rate: 4 / 1.25, failed: 0, unexpected: 0, elapsedMs: 3750 }
       ])
     }).pipe(Effect.provide(IdentityApiMemory.layer())))
+})
+
+describe("Load.run: the steady phase's heap figures", () => {
+  it.effect("are measured after a GC when the process allows one (node --expose-gc): one before the measured reads, one after", () =>
+    Effect.gen(function*() {
+      const original: unknown = Reflect.get(globalThis, "gc")
+      let collections = 0
+      const report = yield* Effect.acquireUseRelease(
+        Effect.sync(() => Reflect.set(globalThis, "gc", () => void collections++)),
+        () => Load.run({ ...quiet, operations: 8, steadyOperations: 5 }),
+        // as it was: absent (vitest runs without --expose-gc), or the process's own
+        () =>
+          Effect.sync(() =>
+            original === undefined ? Reflect.deleteProperty(globalThis, "gc") : Reflect.set(globalThis, "gc", original)
+          )
+      )
+      assert.strictEqual(collections, 2)
+      assert.isTrue(report.steady?.gc)
+      assert.strictEqual(report.steady?.failureCount, 0)
+    }).pipe(Effect.provide(memory((store) => store))))
 })
 
 describe("Load.run with random faults of every kind over the live client's wire (no socket)", () => {
