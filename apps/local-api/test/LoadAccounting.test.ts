@@ -278,6 +278,11 @@ describe("problems: the verdict on a run, one line per problem", () => {
       "after reset": { when: "after", drop: "reset" },
       "after noAnswer": { when: "after", drop: "noAnswer" }
     })
+    // chai's deep equality compares errors by message only: the error code, field by field
+    const failures = Object.values(Load.faultKinds).flatMap((action) =>
+      "fail" in action ? [{ message: action.fail.message, errorCode: action.fail.errorCode }] : []
+    )
+    assert.deepStrictEqual(failures, [injected, injected, injected])
   })
 
   it("unexpected failures, lost, extra and duplicated: each counted, the first 10 listed", () => {
