@@ -51,9 +51,21 @@ export const modules = {
         "test/Faults.test.ts",
         "test/IdentityApiMemory.test.ts",
         "test/IdentityServer.test.ts",
+        "test/IdentityStore.test.ts",
         "test/Secrets.test.ts"
       ]
-    }
+    },
+    equivalent: [
+      "record's batch trim `if (calls.length > 2 * maxCallRecords)` (condition true or false, `>=`, `<=`): it "
+      + "bounds memory only; `calls` answers the latest maxCallRecords whatever the array holds",
+      "the rate window's initial `[]` as `[\"Stryker was here\"]`: a string is never `> now - 1000`, so the "
+      + "window drops it before counting",
+      "drawRandomFault's `draw >= probability` as `>`: they differ only when Random.next draws exactly the "
+      + "probability (a double in [0, 1)), which no test can arrange without replacing Random",
+      "checkToken's `token !== undefined` made true: `validTokens.has(undefined)` is false, as the check says",
+      "the tag's key `\"@katanemo/testing/IdentityStore\"` as `\"\"`: the key names the tag in traces; a tag "
+      + "is found by identity"
+    ]
   },
   load: {
     title: "the load accounting",

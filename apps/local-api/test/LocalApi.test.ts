@@ -10,7 +10,7 @@ import * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
-import * as Http from "node:http"
+import { postChunked } from "katanemo-testkit/Http"
 import * as Cors from "../src/Cors.js"
 import * as LocalApi from "../src/LocalApi.js"
 
@@ -38,34 +38,6 @@ const fetchText = (url: string) =>
   Effect.promise(async () => {
     const response = await fetch(url)
     return { status: response.status, type: response.headers.get("content-type") ?? "", body: await response.text() }
-  })
-
-/**
- * POSTs a key whose name is `nameBytes` bytes long, in 64 KiB chunks with `Transfer-Encoding:
- * chunked` (no `Content-Length`: the server learns the size only by reading), and answers the
- * response. A socket the server closes before answering fails.
- */
-const postChunked = (url: string, nameBytes: number) =>
-  Effect.async<{ readonly status: number; readonly body: string }, Error>((resume) => {
-    const request = Http.request(`${url}/org/acme/keys`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "transfer-encoding": "chunked" }
-    })
-    request.on("response", (response) => {
-      let body = ""
-      response.setEncoding("utf8")
-      response.on("data", (chunk: string) => (body += chunk))
-      response.on("end", () => resume(Effect.succeed({ status: response.statusCode ?? 0, body })))
-      response.on("error", (error) => resume(Effect.fail(error)))
-    })
-    request.on("error", (error) => resume(Effect.fail(error)))
-    request.write("{\"clientName\":\"")
-    const chunk = "x".repeat(64 * 1024)
-    for (let sent = 0; sent < nameBytes; sent += chunk.length) {
-      request.write(chunk.slice(0, Math.min(chunk.length, nameBytes - sent)))
-    }
-    request.end("\",\"defaultRoleId\":\"admin\"}")
-    return Effect.sync(() => request.destroy())
   })
 
 describe("the local API's extras", () => {

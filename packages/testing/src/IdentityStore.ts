@@ -423,11 +423,13 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
     // A plain array: appending to an immutable one copies it on every call (quadratic under load).
     const maxCallRecords = Math.max(0, options.maxCallRecords ?? 10_000)
     let calls: Array<CallRecord> = []
+    // (not `slice(-n)`: `slice(-0)` is the whole array)
+    const latest = () => calls.slice(Math.max(0, calls.length - maxCallRecords))
     const record = (entry: CallRecord) =>
       Effect.sync(() => {
         calls.push(entry)
         // trimmed in batches, so that recording stays constant time on average
-        if (calls.length > 2 * maxCallRecords) calls = calls.slice(-maxCallRecords)
+        if (calls.length > 2 * maxCallRecords) calls = latest()
       })
     const faults = yield* Ref.make<ReadonlyArray<PendingFault>>([])
     const rateLimit = yield* Ref.make<number | undefined>(options.rateLimit)
@@ -647,7 +649,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, SeedError> =
         }))),
       keys: (accountId) => Effect.map(account(accountId), (a) => a.keys),
       users: (accountId) => Effect.map(account(accountId), (a) => a.users),
-      calls: Effect.sync(() => calls.slice(-maxCallRecords)),
+      calls: Effect.sync(latest),
       clearCalls: Effect.sync(() => {
         calls = []
       }),

@@ -3,7 +3,7 @@ import { TooManyRequestsException } from "@katanemo/models"
 import { IdentityServer, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as Http from "node:http"
+import { type Answer, postChunked } from "katanemo-testkit/Http"
 import { baseUrl, serverLayer } from "./targets.js"
 
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
@@ -147,40 +147,6 @@ describe("IdentityServer.handle", () => {
 })
 
 /** A response as read off the socket. */
-interface Answer {
-  readonly status: number
-  readonly body: string
-}
-
-/**
- * POSTs `{"clientName":"x…x","defaultRoleId":"admin"}` with a name of `nameBytes` bytes, in 64 KiB
- * chunks, with `Transfer-Encoding: chunked` (no `Content-Length`: the server learns the size only by
- * reading), and answers the response. A socket the server closes before answering is a failure.
- */
-const postChunked = (url: string, nameBytes: number) =>
-  Effect.async<Answer, Error>((resume) => {
-    const request = Http.request(`${url}/org/acme/keys`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "transfer-encoding": "chunked" }
-    })
-    request.on("response", (response) => {
-      let body = ""
-      response.setEncoding("utf8")
-      response.on("data", (chunk: string) => (body += chunk))
-      response.on("end", () => resume(Effect.succeed({ status: response.statusCode ?? 0, body })))
-      response.on("error", (error) => resume(Effect.fail(error)))
-    })
-    // once the answer is in, the server may close the socket while the rest of the body is sent
-    request.on("error", (error) => resume(Effect.fail(error)))
-    request.write("{\"clientName\":\"")
-    const chunk = "x".repeat(64 * 1024)
-    for (let sent = 0; sent < nameBytes; sent += chunk.length) {
-      request.write(chunk.slice(0, Math.min(chunk.length, nameBytes - sent)))
-    }
-    request.end("\",\"defaultRoleId\":\"admin\"}")
-    return Effect.sync(() => request.destroy())
-  })
-
 /** POSTs `body` with its `Content-Length`, over the socket. */
 const postWithLength = (url: string, body: string) =>
   Effect.promise(async (): Promise<Answer> => {
