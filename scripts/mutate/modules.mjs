@@ -70,7 +70,10 @@ export const modules = {
   load: {
     title: "the load accounting",
     mutate: ["apps/local-api/src/Load.ts"],
-    tests: { "apps/local-api": ["test/Load.test.ts", "test/LoadAccounting.test.ts"] },
+    // Load.test.ts (the live run) is left out: at the 400 operations a mutation run can afford it
+    // is flaky (a kind of fault may fire too rarely), and a run scored without it killed the same
+    // mutants (364 of 373), so it adds only false kills and failed starts.
+    tests: { "apps/local-api": ["test/LoadAccounting.test.ts"] },
     equivalent: [
       "allFaultKinds' `.filter((kind): kind is FaultKind => kind in faultKinds)` removed (or its test made true): "
       + "every key of faultKinds is in faultKinds; the filter only narrows the type",
