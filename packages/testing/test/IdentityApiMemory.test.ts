@@ -212,6 +212,14 @@ describe("key ids", () => {
       assert.deepStrictEqual((yield* store.keys("globex")).map((key) => String(key.clientKeyId)), [first])
     }).pipe(Effect.orDie))
 
+  it.effect("a new key never takes the id of a key the store created before", () =>
+    Effect.gen(function*() {
+      const store = yield* IdentityStore.make()
+      const first = yield* replay(create(store, "acme"))
+      const second = yield* replay(create(store, "globex"))
+      assert.notStrictEqual(second, first, "the store issued one id twice")
+    }).pipe(Effect.orDie))
+
   it.effect("a refused create takes no id: the next create is issued the id it would have been", () =>
     Effect.gen(function*() {
       const first = yield* replay(Effect.flatMap(IdentityStore.make(), (store) => create(store, "acme")))
