@@ -2,13 +2,15 @@
  * A load run: many operations at high concurrency through the live client against the local
  * API, with random faults injected before and after the store acts, then an accounting of the
  * store against what every call answered: nothing lost, nothing duplicated, nothing extra, and
- * every kind of fault asked for did fire. `problems` is the verdict; the tests run a small run
+ * every kind of fault asked for did fire. `account` is that accounting (pure: what each create's
+ * caller learnt against the store's snapshot), `problems` the verdict; the tests run a small run
  * and `soak.ts` (pnpm soak) the full 100,000, with the same verdict.
  */
 import { IdentityApi } from "@katanemo/client"
 import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import { IdentityStore } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -133,12 +135,75 @@ const expectedFailures = new Set([
 /** After these, the caller cannot know whether a create took effect. */
 const ambiguousFailures = new Set(["InternalServerErrorException", "TransportError", "TimeoutError"])
 
-/** What a create's caller learnt. */
-type CreateOutcome =
+/**
+ * What a create's caller learnt: it created the key (with this id) or the user (id `""`); it was
+ * refused with a 429 after the retries (the store cannot have acted); it failed in a way that
+ * leaves the outcome unknown (by the error's tag); or it was answered 409 Conflict.
+ */
+export type CreateOutcome =
   | { readonly _tag: "Created"; readonly id: string }
-  | { readonly _tag: "Refused" } // 429 after the retries: the store cannot have acted
+  | { readonly _tag: "Refused" }
   | { readonly _tag: "Ambiguous"; readonly error: string }
   | { readonly _tag: "Conflict" }
+
+/** What a failed create's error (by tag) tells its caller; `undefined` for an error that tells nothing of the store. */
+export const createOutcome = (tag: string): CreateOutcome | undefined =>
+  tag === "ConflictException"
+    ? { _tag: "Conflict" }
+    : tag === "TooManyRequestsException"
+    ? { _tag: "Refused" }
+    : ambiguousFailures.has(tag)
+    ? { _tag: "Ambiguous", error: tag }
+    : undefined
+
+/** The store's end state against what each create's caller learnt: the fields of a {@link LoadReport} it fills. */
+export type Accounting = Pick<LoadReport, "lost" | "extra" | "duplicated" | "ambiguous">
+
+/**
+ * Accounts the store's `snapshot` against `creates`, what each create's caller learnt by
+ * `account/name` (a key's `clientName`, a user's `userId`; each name used by one create only).
+ * A name the store holds twice is duplicated, and so is one whose create was answered 409; one
+ * held though its create was refused, or no create ended for it, or held under another key id
+ * than its create returned, is extra; one created but not held is lost. An ambiguous create
+ * may be held or not: they are tallied by error, with how many are held.
+ */
+export const account = (
+  creates: ReadonlyMap<string, CreateOutcome>,
+  snapshot: ReadonlyArray<IdentityStore.AccountSnapshot>
+): Accounting => {
+  const lost: Array<string> = []
+  const extra: Array<string> = []
+  const duplicated: Array<string> = []
+  const seen = new Set<string>()
+  const ambiguous: Record<string, { creates: number; held: number }> = {}
+  const tally = (error: string, field: "creates" | "held") => {
+    const entry = ambiguous[error] ?? { creates: 0, held: 0 }
+    entry[field]++
+    ambiguous[error] = entry
+  }
+  const check = (name: string, id: string | undefined) => {
+    const outcome = creates.get(name)
+    if (seen.has(name)) duplicated.push(`${name} (held twice)`)
+    seen.add(name)
+    if (outcome === undefined) extra.push(`${name} (no create ended for it)`)
+    else if (outcome._tag === "Refused") extra.push(`${name} (its create was refused with 429)`)
+    else if (outcome._tag === "Created" && id !== undefined && id !== outcome.id) {
+      extra.push(`${name} (held as ${id}, created as ${outcome.id})`)
+    } else if (outcome._tag === "Ambiguous") tally(outcome.error, "held")
+  }
+  for (const { accountId, keys, users } of snapshot) {
+    for (const key of keys) check(`${accountId}/${key.clientName ?? ""}`, key.clientKeyId ?? "")
+    for (const user of users) check(`${accountId}/${user.userId ?? ""}`, undefined)
+  }
+  for (const [name, outcome] of creates) {
+    if (outcome._tag === "Created" && !seen.has(name)) lost.push(name)
+    if (outcome._tag === "Conflict") {
+      duplicated.push(`${name} (its create was answered 409 Conflict: the request reached the server twice)`)
+    }
+    if (outcome._tag === "Ambiguous") tally(outcome.error, "creates")
+  }
+  return { lost, extra, duplicated, ambiguous }
+}
 
 const share = (part: number, whole: number) => `${(100 * part / Math.max(1, whole)).toFixed(1)}%`
 
@@ -191,7 +256,11 @@ export const problems = (report: LoadReport): ReadonlyArray<string> => {
   return out
 }
 
-/** Runs the load against the `IdentityApi` in context, whose store is the `IdentityStore` in context. */
+/**
+ * Runs the load against the `IdentityApi` in context, whose store is the `IdentityStore` in context.
+ * Times (elapsed, rates, when progress is reported) are read from Effect's `Clock`: on a `TestClock`
+ * they are exact.
+ */
 export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, IdentityApi | IdentityStore> =>
   Effect.gen(function*() {
     const identity = yield* IdentityApi
@@ -208,19 +277,11 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
     let succeeded = 0
     let failures = 0
     let done = 0
-    const createOutcome = (tag: string): CreateOutcome | undefined =>
-      tag === "ConflictException"
-        ? { _tag: "Conflict" }
-        : tag === "TooManyRequestsException"
-        ? { _tag: "Refused" }
-        : ambiguousFailures.has(tag)
-        ? { _tag: "Ambiguous", error: tag }
-        : undefined
 
     const operation = (i: number): Effect.Effect<void> => {
-      const account = `acct-${i % accounts}`
-      const accountId = AccountId.make(account)
-      const name = i % 4 === 0 ? `${account}/key-${i}` : `${account}/user-${i}@load.example`
+      const accountName = `acct-${i % accounts}`
+      const accountId = AccountId.make(accountName)
+      const name = i % 4 === 0 ? `${accountName}/key-${i}` : `${accountName}/user-${i}@load.example`
       const call: Effect.Effect<string | undefined, { readonly _tag: string }> = i % 4 === 0
         ? Effect.map(
           identity.createClientKey({ accountId, clientName: `key-${i}`, defaultRoleId: "r" }),
@@ -260,14 +321,13 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
       )
     }
 
-    const start = performance.now()
+    const start = yield* Clock.currentTimeMillis
     let phase: Progress["phase"] = "load"
     let total = options.operations
     let last = { at: start, done: 0 }
     let steadyFailures = 0
     const report = (onProgress: (progress: Progress) => Effect.Effect<void>) =>
-      Effect.suspend(() => {
-        const now = performance.now()
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
         const rate = (done - last.done) / Math.max(0.001, (now - last.at) / 1000)
         last = { at: now, done }
         return onProgress({
@@ -291,7 +351,7 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
       concurrency: options.concurrency,
       discard: true
     }).pipe(Effect.ensuring(store.setRandomFaults(undefined)))
-    const elapsedMs = performance.now() - start
+    const elapsedMs = (yield* Clock.currentTimeMillis) - start
     const rssAfter = process.memoryUsage().rss
     const firedAfter = yield* store.firedFaults
     const faultsFired = Object.fromEntries(
@@ -299,45 +359,15 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
     )
 
     // the store's end state against what each create's caller learnt
-    const lost: Array<string> = []
-    const extra: Array<string> = []
-    const duplicated: Array<string> = []
-    const seen = new Set<string>()
-    const ambiguous: Record<string, { creates: number; held: number }> = {}
-    const tally = (error: string, field: "creates" | "held") => {
-      const entry = ambiguous[error] ?? { creates: 0, held: 0 }
-      entry[field]++
-      ambiguous[error] = entry
-    }
-    const check = (name: string, id: string | undefined) => {
-      const outcome = creates.get(name)
-      if (seen.has(name)) duplicated.push(`${name} (held twice)`)
-      seen.add(name)
-      if (outcome === undefined) extra.push(`${name} (no create ended for it)`)
-      else if (outcome._tag === "Refused") extra.push(`${name} (its create was refused with 429)`)
-      else if (outcome._tag === "Created" && id !== undefined && id !== outcome.id) {
-        extra.push(`${name} (held as ${id}, created as ${outcome.id})`)
-      } else if (outcome._tag === "Ambiguous") tally(outcome.error, "held")
-    }
-    for (const { accountId, keys, users } of yield* store.snapshot) {
-      for (const key of keys) check(`${accountId}/${key.clientName ?? ""}`, key.clientKeyId ?? "")
-      for (const user of users) check(`${accountId}/${user.userId ?? ""}`, undefined)
-    }
-    for (const [name, outcome] of creates) {
-      if (outcome._tag === "Created" && !seen.has(name)) lost.push(name)
-      if (outcome._tag === "Conflict") {
-        duplicated.push(`${name} (its create was answered 409 Conflict: the request reached the server twice)`)
-      }
-      if (outcome._tag === "Ambiguous") tally(outcome.error, "creates")
-    }
+    const { ambiguous, duplicated, extra, lost } = account(creates, yield* store.snapshot)
 
     const steadyOperations = options.steadyOperations ?? 0
     let steady: LoadReport["steady"]
     if (steadyOperations > 0) {
       const ids = [...creates].flatMap(([name, outcome]) => {
-        const [account, keyName] = name.split("/")
+        const [accountName, keyName] = name.split("/")
         return outcome._tag === "Created" && keyName?.startsWith("key-") === true
-          ? [{ accountId: AccountId.make(account ?? ""), keyId: KeyId.make(outcome.id) }]
+          ? [{ accountId: AccountId.make(accountName ?? ""), keyId: KeyId.make(outcome.id) }]
           : []
       })
       const gc: unknown = Reflect.get(globalThis, "gc") // present under node --expose-gc
@@ -365,7 +395,7 @@ export const run = (options: LoadOptions): Effect.Effect<LoadReport, never, Iden
       phase = "steady"
       done = 0
       total = steadyOperations
-      last = { at: performance.now(), done: 0 }
+      last = { at: yield* Clock.currentTimeMillis, done: 0 }
       // a tenth first, so that what warms up once (compiled code, pools, caches) is not counted
       const warmUp = Math.floor(steadyOperations / 10)
       const reads = (from: number, to: number) =>

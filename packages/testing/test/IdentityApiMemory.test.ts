@@ -245,7 +245,7 @@ describe("key ids", () => {
 })
 
 describe("seeding", () => {
-  it.effect("defaults apply: keys active, users inactive and not admins", () =>
+  it.effect("defaults apply: keys active, users inactive, not admins, with no roles or tags", () =>
     Effect.gen(function*() {
       const store = yield* IdentityStore
       const [account] = yield* store.snapshot
@@ -258,7 +258,13 @@ describe("seeding", () => {
         "svc-local"
       ])
       const user = account?.users[0]
-      assert.deepStrictEqual([user?.userId, user?.isActive, user?.isAdmin], ["ada", false, false])
+      assert.deepStrictEqual([user?.userId, user?.isActive, user?.isAdmin, user?.roles, user?.tags], [
+        "ada",
+        false,
+        false,
+        [],
+        {}
+      ])
     }).pipe(Effect.provide(IdentityStore.layer({
       seed: {
         accounts: [{ accountId: "acme", keys: [{ clientId: "k1", clientName: "one" }], users: [{ userId: "ada" }] }]

@@ -17,9 +17,11 @@ import {
   UserId
 } from "@katanemo/models"
 import { IdentityStore, Seed } from "@katanemo/testing"
+import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -175,6 +177,15 @@ describe("lookups find the entry asked for, not the first one", () => {
       )
     }))
 
+  it.effect("a PUT without roles or tags clears them", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      const ada = UserId.make("ada")
+      yield* store.dispatch("updateUser", { accountId: acme, userId: ada, tags: { team: ["x"] } }, undefined)
+      const cleared = yield* store.dispatch("updateUser", { accountId: acme, userId: ada }, undefined)
+      assert.deepStrictEqual([cleared.roles, cleared.tags], [[], {}])
+    }))
+
   it.effect("an unknown account holds nothing", () =>
     Effect.gen(function*() {
       const store = yield* seeded()
@@ -292,6 +303,15 @@ describe("given faults", () => {
       assert.deepStrictEqual(outcomes, ["twice", "twice", "ok"])
     }))
 
+  it.effect("taking one fault leaves the others' counts as they were", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      yield* store.injectFault({ fail: fault("first"), times: 2 })
+      yield* store.injectFault({ fail: fault("second"), times: 2 })
+      const outcomes = yield* Effect.all(Array.from({ length: 5 }, () => outcome(listUsers(store))))
+      assert.deepStrictEqual(outcomes, ["first", "first", "second", "second", "ok"])
+    }))
+
   it.effect("`times` 0 or less injects nothing", () =>
     Effect.gen(function*() {
       const store = yield* seeded()
@@ -363,6 +383,15 @@ describe("random faults", () => {
       assert.deepStrictEqual(new Set(yield* tags(store, 20)), new Set(["ok"]))
     }))
 
+  it.effect("only the exceptions, or only the faults, when only they are given", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      yield* store.setRandomFaults({ probability: 1, faults: [{ fail: new InternalServerErrorException({}) }] })
+      assert.deepStrictEqual(new Set(yield* tags(store, 20)), new Set(["InternalServerErrorException"]))
+      yield* store.setRandomFaults({ probability: 1, exceptions: [new TooManyRequestsException({ message: "x" })] })
+      assert.deepStrictEqual(new Set(yield* tags(store, 20)), new Set(["TooManyRequestsException"]))
+    }))
+
   it.effect("with a probability in between, some calls meet one and some do not", () =>
     Effect.gen(function*() {
       const store = yield* seeded()
@@ -398,6 +427,18 @@ describe("recorded calls", () => {
       )
     }))
 
+  it.effect("a refused call is recorded with the exception it was refused with", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      yield* Effect.ignore(store.dispatch("getUser", { accountId: acme, userId: UserId.make("eve") }, undefined))
+      const [record] = yield* store.calls
+      assert.isTrue(record !== undefined && Exit.isFailure(record.outcome))
+      if (record !== undefined && Exit.isFailure(record.outcome)) {
+        const failure = Cause.failureOption(record.outcome.cause)
+        assert.strictEqual(Option.getOrUndefined(failure)?.message, "User eve not found")
+      }
+    }))
+
   it.effect("each operation is recorded under its own name", () =>
     Effect.gen(function*() {
       const store = yield* seeded()
@@ -408,7 +449,33 @@ describe("recorded calls", () => {
     }))
 })
 
+describe("ids and messages", () => {
+  it.effect("a new key's id is ck_ and 20 letters or digits", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      const key = yield* store.dispatch(
+        "createClientKey",
+        { accountId: acme, clientName: "new", defaultRoleId: "r" },
+        undefined
+      )
+      assert.match(String(key.clientId), /^ck_[A-Za-z0-9]{20}$/)
+    }))
+
+  it.effect("a SeedError's message lists each issue on its own indented line", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        IdentityStore.make({ seed: { accounts: [{ accountId: "" }, { accountId: "" }] } })
+      )
+      assert.strictEqual(error.message, `invalid seed:\n${error.issues.map((issue) => `  ${issue}`).join("\n")}`)
+      assert.isAbove(error.issues.length, 1)
+    }))
+})
+
 describe("the Seed schema", () => {
+  it("decodes a valid seed", () => {
+    assert.isTrue(Either.isRight(Schema.decodeUnknownEither(Seed)({ accounts: [{ accountId: "a" }] })))
+  })
+
   it("names itself in its errors", () => {
     const result = Schema.decodeUnknownEither(Seed)({ accounts: [{ accountId: "a" }, { accountId: "a" }] })
     assert.isTrue(Either.isLeft(result))
