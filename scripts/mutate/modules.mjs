@@ -44,7 +44,13 @@ export const modules = {
   },
   store: {
     title: "the store's rules",
-    mutate: ["packages/testing/src/IdentityStore.ts"],
+    // the harness, the seed, the state and the pure rules: what IdentityStore.ts held before the split
+    mutate: [
+      "packages/testing/src/IdentityStore.ts",
+      "packages/testing/src/Seed.ts",
+      "packages/testing/src/internal/rules.ts",
+      "packages/testing/src/internal/state.ts"
+    ],
     tests: {
       "packages/testing": [
         "test/ContractSuite.test.ts",

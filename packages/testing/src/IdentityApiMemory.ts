@@ -20,8 +20,9 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as IdentityServer from "./IdentityServer.js"
-import { IdentityStore, type SeedError } from "./IdentityStore.js"
+import { IdentityStore } from "./IdentityStore.js"
 import { endpoints, type InputOf, type OutputOf } from "./internal/operations.js"
+import type { SeedError } from "./Seed.js"
 
 /**
  * Options of the in-memory layer: the store's, and the token the "client" sends.

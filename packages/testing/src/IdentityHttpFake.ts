@@ -22,8 +22,9 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as IdentityServer from "./IdentityServer.js"
-import { IdentityStore, type SeedError } from "./IdentityStore.js"
+import { IdentityStore } from "./IdentityStore.js"
 import { currentTestClock, drive } from "./internal/clockDriver.js"
+import type { SeedError } from "./Seed.js"
 
 const decoder = new TextDecoder()
 

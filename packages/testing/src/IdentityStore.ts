@@ -13,161 +13,28 @@ import {
   AccountId,
   type ApiException,
   ApiExceptions,
-  BadRequestException,
-  ClientKeyObject,
-  ClientKeyResponse,
-  ConflictException,
+  type ClientKeyObject,
   InternalServerErrorException,
-  Issues,
   KeyId,
-  NotFoundException,
   TooManyRequestsException,
   UnauthorizedException,
-  UserId,
-  UserResponse
+  type UserResponse
 } from "@katanemo/models"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import * as Schema from "effect/Schema"
 import type { InputOf, OutputOf } from "./internal/operations.js"
-import { bounded, formatPath, ruleIssues, tidy } from "./internal/seed.js"
-
-// ---------------------------------------------------------------------------------------------
-// seed
-// ---------------------------------------------------------------------------------------------
-
-const NonEmpty = Schema.NonEmptyString
-
-/**
- * A key to start from. (Its secret is never served again after creation, so a seed has none.)
- *
- * @since 0.1.0
- * @category seed
- */
-export const SeedKey = Schema.Struct({
-  clientId: KeyId,
-  clientName: NonEmpty,
-  roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
-  isActive: Schema.optionalWith(Schema.Boolean, { default: () => true }),
-  serviceId: Schema.optional(NonEmpty)
-})
-
-/**
- * A user to start from. `token`, when given, is the user's token: the store serves it as the
- * user's `token` (a `Redacted` once decoded), so that tests can check it never shows.
- *
- * @since 0.1.0
- * @category seed
- */
-export const SeedUser = Schema.Struct({
-  userId: UserId,
-  token: Schema.optional(NonEmpty),
-  isAdmin: Schema.optionalWith(Schema.Boolean, { default: () => false }),
-  isActive: Schema.optionalWith(Schema.Boolean, { default: () => false }),
-  roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
-  tags: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }), {
-    default: () => ({})
-  }),
-  serviceId: Schema.optional(NonEmpty)
-})
-
-/**
- * An account to start from, with its keys and users in creation order.
- *
- * @since 0.1.0
- * @category seed
- */
-export const SeedAccount = Schema.Struct({
-  accountId: AccountId,
-  keys: Schema.optionalWith(Schema.Array(SeedKey), { default: () => [] }),
-  users: Schema.optionalWith(Schema.Array(SeedUser), { default: () => [] })
-})
-
-const SeedShape = Schema.Struct({
-  accounts: Schema.optionalWith(Schema.Array(SeedAccount), { default: () => [] })
-})
-
-/**
- * What a store starts from: a list of accounts. The API's rules hold in a seed too: account ids
- * are unique, and within an account so are key ids, key names and user ids. A bad seed fails to
- * decode with an issue naming each bad entry, such as
- * `accounts[0].keys[1].clientName: duplicate clientName "ci-bot"`. {@link decodeSeed} reports the
- * schema's issues and the rules' together, in one go.
- *
- * @example
- * ```json
- * {
- *   "accounts": [
- *     {
- *       "accountId": "acme",
- *       "keys": [{ "clientId": "key-ci", "clientName": "ci-bot", "roles": ["admin"] }],
- *       "users": [{ "userId": "ada@acme.example", "roles": ["developer"], "isActive": true, "token": "utok_ada" }]
- *     }
- *   ]
- * }
- * ```
- *
- * @since 0.1.0
- * @category seed
- */
-export const Seed = SeedShape.pipe(
-  Schema.filter((seed) => {
-    const issues = ruleIssues(seed)
-    return issues.length === 0 ? true : issues
-  })
-).annotations({ identifier: "Seed" })
-
-/**
- * @since 0.1.0
- * @category seed
- */
-export type Seed = typeof Seed.Encoded
-
-/**
- * A seed that breaks the rules or the schema. `issues` name each bad entry by its path, such as
- * `accounts[0].keys[1].clientId: Expected a non-empty key id, actual ""`.
- *
- * @since 0.1.0
- * @category seed
- */
-export class SeedError extends Schema.TaggedError<SeedError>()("SeedError", { issues: Schema.Array(Schema.String) }) {
-  override get message(): string {
-    return `invalid seed:\n${this.issues.map((issue) => `  ${issue}`).join("\n")}`
-  }
-}
-
-/**
- * Reads a seed (from a JSON file, say), or fails with a {@link SeedError} naming every bad entry
- * at once: what breaks the schema and what breaks the rules, in path order. Input of any shape
- * is a `SeedError`, never a defect: a value nested too deep is named, not followed, and each
- * issue line is cut at 500 characters.
- *
- * @since 0.1.0
- * @category seed
- */
-export const decodeSeed = (input: unknown): Effect.Effect<typeof Seed.Type, SeedError> =>
-  Effect.suspend(() => {
-    let copy: unknown
-    try {
-      copy = bounded(input)
-    } catch {
-      return Effect.fail(new SeedError({ issues: ["the seed could not be read: a getter threw"] }))
-    }
-    const rules = ruleIssues(copy).map((issue) => `${formatPath(issue.path)}: ${issue.message}`)
-    return Schema.decodeUnknown(SeedShape, { errors: "all" })(copy).pipe(
-      Effect.mapError((error) => Issues.issues(error)),
-      Effect.filterOrFail(() => rules.length === 0, (): ReadonlyArray<string> => []),
-      Effect.mapError((schema) => new SeedError({ issues: tidy([...schema, ...rules]) }))
-    )
-  })
+import { accountOf, type Context as RuleContext, type ContextOf, type NewKey, rules } from "./internal/rules.js"
+import { emptyAccount, fromSeed, type State } from "./internal/state.js"
+import { decodeSeed, type Seed, type SeedError } from "./Seed.js"
 
 // ---------------------------------------------------------------------------------------------
 // options, records, faults
@@ -187,20 +54,15 @@ export const faultLabel = (fault: IdentityStore.FaultAction): string => {
 }
 
 // ---------------------------------------------------------------------------------------------
-// implementation
+// implementation: the harness (tokens, faults, rate limit, call log, key ids) around the rules,
+// which are pure functions (internal/rules.ts), each applied in one step over the state
+// (internal/state.ts); the seed is Seed.ts
 // ---------------------------------------------------------------------------------------------
-
-interface Account {
-  readonly keys: ReadonlyArray<ClientKeyObject>
-  readonly users: ReadonlyArray<UserResponse>
-}
 
 interface PendingFault {
   readonly fault: IdentityStore.Fault
   readonly remaining: number
 }
-
-const emptyAccount: Account = { keys: [], users: [] }
 
 const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -228,36 +90,11 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
   Effect.gen(function*() {
     const serviceId = options.serviceId ?? "svc-local"
     const seed = yield* decodeSeed(options.seed ?? {})
-    const initial = new Map<string, Account>()
-    for (const account of seed.accounts) {
-      const keys = account.keys.map((key) =>
-        ClientKeyObject.make({
-          accountId: account.accountId,
-          roles: key.roles,
-          clientName: key.clientName,
-          clientKeyId: key.clientId,
-          serviceId: key.serviceId ?? serviceId,
-          isActive: key.isActive
-        })
-      )
-      const users = account.users.map((user) =>
-        UserResponse.make({
-          accountId: account.accountId,
-          serviceId: user.serviceId ?? serviceId,
-          userId: user.userId,
-          isAdmin: user.isAdmin,
-          isActive: user.isActive,
-          ...(user.token === undefined ? {} : { token: Redacted.make(user.token) }),
-          tags: user.tags,
-          roles: user.roles
-        })
-      )
-      initial.set(account.accountId, { keys, users })
-    }
-
-    const state = yield* Ref.make<ReadonlyMap<string, Account>>(initial)
-    // Every key id ever held, so that a new one is unique (and a deleted one is never reused)
-    // without scanning every account on each create, which made a long run quadratic.
+    const initial = fromSeed(seed, serviceId)
+    const state = yield* Ref.make<State>(initial)
+    // Every key id ever held (or drawn by a create under way), so that a new one is unique (and a
+    // deleted one is never reused) without scanning every account on each create, which made a
+    // long run quadratic.
     const keyIds = new Set(Array.from(initial.values(), (a) => a.keys.map((key) => key.clientKeyId)).flat())
     // A plain array: appending to an immutable one copies it on every call (quadratic under load).
     const maxCallRecords = Math.max(0, options.maxCallRecords ?? 10_000)
@@ -274,11 +111,8 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
     const rateLimit = yield* Ref.make<number | undefined>(options.rateLimit)
     const recent = yield* Ref.make<ReadonlyArray<number>>([])
     const validTokens = options.validTokens === undefined ? undefined : new Set(options.validTokens)
-    const lock = yield* Effect.makeSemaphore(1)
 
     const account = (accountId: string) => Effect.map(Ref.get(state), (all) => all.get(accountId) ?? emptyAccount)
-    const update = (accountId: string, f: (account: Account) => Account) =>
-      Ref.update(state, (all) => new Map(all).set(accountId, f(all.get(accountId) ?? emptyAccount)))
 
     /** Takes the first pending fault that applies to `operation`, if any. */
     const takeFault = (operation: Operation) =>
@@ -369,97 +203,63 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
       }
     })
 
-    const notFound = (what: string) => new NotFoundException({ message: `${what} not found`, errorCode: "NOT_FOUND" })
+    /**
+     * A new key's id and secret, drawn before the rule runs (so that it stays pure). The id is
+     * unique among every id the store has held, and held for this call from the moment it is drawn
+     * (the check and the claim are one step), so concurrent creates never draw the same one.
+     */
+    const drawKey: Effect.Effect<NewKey> = Effect.gen(function*() {
+      let clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+      while (keyIds.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
+      keyIds.add(clientId)
+      const clientSecret = Redacted.make(`cs_${yield* randomString(40)}`)
+      return { serviceId, clientId, clientSecret }
+    })
 
-    const handlers: { readonly [K in Operation]: (input: InputOf<K>) => Effect.Effect<OutputOf<K>, ApiException> } = {
-      createClientKey: ({ accountId, clientName, defaultRoleId }) =>
-        Effect.gen(function*() {
-          const { keys } = yield* account(accountId)
-          if (keys.some((key) => key.clientName === clientName)) {
-            return yield* Effect.fail(
-              new ConflictException({
-                message: `A key named ${JSON.stringify(clientName)} already exists in account ${accountId}`,
-                errorCode: "KEY_NAME_EXISTS"
-              })
-            )
-          }
-          let clientId = KeyId.make(`ck_${yield* randomString(20)}`)
-          while (keyIds.has(clientId)) clientId = KeyId.make(`ck_${yield* randomString(20)}`)
-          keyIds.add(clientId)
-          const secret = Redacted.make(`cs_${yield* randomString(40)}`)
-          const key = ClientKeyObject.make({
-            accountId,
-            roles: [defaultRoleId],
-            clientName,
-            clientKeyId: clientId,
-            serviceId,
-            isActive: true
-          })
-          yield* update(accountId, (a) => ({ ...a, keys: [...a.keys, key] }))
-          return ClientKeyResponse.make({ clientId, clientSecret: secret })
-        }),
-      getClientKeyList: ({ accountId }) => Effect.map(account(accountId), (a) => a.keys),
-      getClientKey: ({ accountId, keyId }) =>
-        Effect.flatMap(account(accountId), (a) => {
-          const found = a.keys.find((key) => key.clientKeyId === keyId)
-          return found === undefined ? Effect.fail(notFound(`Key ${keyId}`)) : Effect.succeed(found)
-        }),
-      deleteClientKey: ({ accountId, keyId }) =>
-        Effect.flatMap(account(accountId), (a) =>
-          a.keys.some((key) => key.clientKeyId === keyId)
-            ? Effect.as(
-              update(accountId, (a) => ({ ...a, keys: a.keys.filter((key) => key.clientKeyId !== keyId) })),
-              `Key ${keyId} deleted`
-            )
-            : Effect.fail(notFound(`Key ${keyId}`))),
-      createUserForAccount: ({ accountId, roles, tags, userId }) =>
-        Effect.gen(function*() {
-          if (userId === undefined) {
-            return yield* Effect.fail(
-              new BadRequestException({ message: "userId is required to invite a user", errorCode: "VALIDATION_ERROR" })
-            )
-          }
-          const { users } = yield* account(accountId)
-          if (users.some((user) => user.userId === userId)) {
-            return yield* Effect.fail(
-              new ConflictException({
-                message: `User ${userId} already exists in account ${accountId}`,
-                errorCode: "USER_EXISTS"
-              })
-            )
-          }
-          const user = UserResponse.make({
-            accountId,
-            serviceId,
-            userId,
-            isAdmin: false,
-            isActive: false,
-            tags: tags ?? {},
-            roles: roles ?? []
-          })
-          yield* update(accountId, (a) => ({ ...a, users: [...a.users, user] }))
-          return user
-        }),
-      getUsersForAccount: ({ accountId }) => Effect.map(account(accountId), (a) => a.users),
-      getUser: ({ accountId, userId }) =>
-        Effect.flatMap(account(accountId), (a) => {
-          const user = a.users.find((u) => u.userId === userId)
-          return user === undefined ? Effect.fail(notFound(`User ${userId}`)) : Effect.succeed(user)
-        }),
-      updateUser: ({ accountId, roles, tags, userId }) =>
-        Effect.gen(function*() {
-          const { users } = yield* account(accountId)
-          const current = users.find((u) => u.userId === userId)
-          if (current === undefined) return yield* Effect.fail(notFound(`User ${userId}`))
-          // a PUT replaces both: one left out is cleared, as an invite without it starts empty
-          const updated = UserResponse.make({ ...current, roles: roles ?? [], tags: tags ?? {} })
-          yield* update(accountId, (a) => ({ ...a, users: a.users.map((u) => (u.userId === userId ? updated : u)) }))
-          return updated
-        })
+    const plain = <A, E>(step: (context: RuleContext) => Effect.Effect<A, E>) => step({ serviceId })
+
+    /**
+     * Runs `step` with the context of an operation's rule. A create of a key draws the key first,
+     * and gives its id back when the rule refuses (a refused create takes no id).
+     */
+    const withContext: {
+      readonly [K in Operation]: <A, E>(step: (context: ContextOf<K>) => Effect.Effect<A, E>) => Effect.Effect<A, E>
+    } = {
+      createClientKey: (step) =>
+        Effect.flatMap(drawKey, (key) =>
+          Effect.tapError(step(key), () =>
+            Effect.sync(() => {
+              keyIds.delete(key.clientId)
+            }))),
+      getClientKeyList: plain,
+      getClientKey: plain,
+      deleteClientKey: plain,
+      createUserForAccount: plain,
+      getUsersForAccount: plain,
+      getUser: plain,
+      updateUser: plain
     }
 
+    /**
+     * Applies an operation's rule in one step over the state: reads the account, runs the rule and
+     * writes the account it answers, so no other call can come in between (and no lock is needed).
+     * A read or a refusal leaves the state as it was: an unknown account stays unknown.
+     */
+    const apply = <K extends Operation>(
+      operation: K,
+      input: InputOf<K>,
+      context: ContextOf<K>
+    ): Effect.Effect<OutputOf<K>, ApiException> =>
+      Effect.flatten(Ref.modify(state, (all): [Either.Either<OutputOf<K>, ApiException>, State] => {
+        const accountId = accountOf[operation](input)
+        const current = all.get(accountId) ?? emptyAccount
+        const result = rules[operation](current, input, context)
+        if (Either.isLeft(result)) return [Either.left(result.left), all]
+        const { account: next, answer } = result.right
+        return [Either.right(answer), next === current ? all : new Map(all).set(accountId, next)]
+      }))
+
     const dispatch = <K extends Operation>(operation: K, input: InputOf<K>, token: string | undefined) => {
-      const handler: (input: InputOf<K>) => Effect.Effect<OutputOf<K>, ApiException> = handlers[operation]
       // 401 first, as the real API: an unauthenticated call meets no fault (and leaves it pending)
       return checkToken(token).pipe(
         Effect.zipRight(pickFault(operation)),
@@ -467,8 +267,11 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
           const after = Option.isSome(fault) && fault.value.when === "after"
           const act = (Option.isSome(fault) && !after ? fire(fault.value) : Effect.void).pipe(
             Effect.zipRight(checkRate),
-            // one call's read-check-write at a time: concurrent creates of one name cannot both pass
-            Effect.zipRight(lock.withPermits(1)(Effect.mapError(handler(input), (exception) => reject(exception))))
+            Effect.zipRight(
+              withContext[operation]((context) =>
+                Effect.mapError(apply(operation, input, context), (exception) => reject(exception))
+              )
+            )
           )
           // the store has acted (a create created), whatever it answered; then the fault replaces the answer
           return after ? Effect.flatMap(Effect.exit(act), (exit) => Effect.zipRight(fire(fault.value), exit)) : act

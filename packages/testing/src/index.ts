@@ -29,9 +29,14 @@ export * as IdentityServer from "./IdentityServer.js"
 /**
  * @since 0.1.0
  */
-export { IdentityStore, Seed, SeedAccount, SeedError, SeedKey, SeedUser } from "./IdentityStore.js"
+export { IdentityStore } from "./IdentityStore.js"
 
 /**
  * @since 0.1.0
  */
 export * as OpenApi from "./OpenApi.js"
+
+/**
+ * @since 0.1.0
+ */
+export { Seed, SeedAccount, SeedError, SeedKey, SeedUser } from "./Seed.js"

@@ -212,6 +212,25 @@ describe("key ids", () => {
       assert.deepStrictEqual((yield* store.keys("globex")).map((key) => String(key.clientKeyId)), [first])
     }).pipe(Effect.orDie))
 
+  it.effect("a new key never takes the id of a key the store created before", () =>
+    Effect.gen(function*() {
+      const store = yield* IdentityStore.make()
+      const first = yield* replay(create(store, "acme"))
+      const second = yield* replay(create(store, "globex"))
+      assert.notStrictEqual(second, first, "the store issued one id twice")
+    }).pipe(Effect.orDie))
+
+  it.effect("a refused create takes no id: the next create is issued the id it would have been", () =>
+    Effect.gen(function*() {
+      const first = yield* replay(Effect.flatMap(IdentityStore.make(), (store) => create(store, "acme")))
+      const store = yield* IdentityStore.make({
+        seed: { accounts: [{ accountId: "acme", keys: [{ clientId: "k0", clientName: "new" }] }] }
+      })
+      const refused = yield* Effect.flip(replay(create(store, "acme")))
+      assert.strictEqual(refused.exception._tag, "ConflictException")
+      assert.strictEqual(yield* replay(create(store, "globex")), first, "the refused create kept the id it drew")
+    }).pipe(Effect.orDie))
+
   it.effect("a deleted key's id is not issued again", () =>
     Effect.gen(function*() {
       const first = yield* replay(Effect.flatMap(IdentityStore.make(), (store) => create(store, "acme")))

@@ -194,6 +194,20 @@ describe("lookups find the entry asked for, not the first one", () => {
       assert.deepStrictEqual((yield* store.snapshot).map((a) => a.accountId), ["acme"])
     }))
 
+  it.effect("a call on an unknown account, answered or refused, does not add the account", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      const globex = AccountId.make("globex")
+      yield* store.dispatch("getClientKeyList", { accountId: globex }, undefined)
+      yield* store.dispatch("getUsersForAccount", { accountId: globex }, undefined)
+      yield* Effect.flip(store.dispatch("getClientKey", { accountId: globex, keyId: KeyId.make("k1") }, undefined))
+      yield* Effect.flip(store.dispatch("deleteClientKey", { accountId: globex, keyId: KeyId.make("k1") }, undefined))
+      yield* Effect.flip(store.dispatch("getUser", { accountId: globex, userId: UserId.make("ada") }, undefined))
+      yield* Effect.flip(store.dispatch("updateUser", { accountId: globex, userId: UserId.make("ada") }, undefined))
+      yield* Effect.flip(store.dispatch("createUserForAccount", { accountId: globex }, undefined))
+      assert.deepStrictEqual((yield* store.snapshot).map((a) => a.accountId), ["acme"])
+    }))
+
   it.effect("what the store creates carries its serviceId (svc-local unless given)", () =>
     Effect.gen(function*() {
       const create = (store: IdentityStore.Service) =>
@@ -210,6 +224,46 @@ describe("lookups find the entry asked for, not the first one", () => {
       const named = yield* seeded({ serviceId: "svc-x" })
       yield* create(named)
       assert.deepStrictEqual(yield* serviceIds(named), Array(6).fill("svc-x"))
+    }))
+})
+
+describe("concurrent writes of one name: each is read, checked and written in one step", () => {
+  const tally = (outcomes: ReadonlyArray<string>) =>
+    outcomes.reduce<Record<string, number>>((counts, tag) => ({ ...counts, [tag]: (counts[tag] ?? 0) + 1 }), {})
+  const race = <A>(call: Effect.Effect<A, IdentityStore.Rejection>) =>
+    Effect.map(
+      Effect.all(
+        Array.from({ length: 50 }, () =>
+          Effect.match(call, { onFailure: (r): string => r.exception._tag, onSuccess: () => "created" })),
+        { concurrency: "unbounded" }
+      ),
+      tally
+    ).pipe(
+      // A fiber yields to the others only every 2,048 operations by default, so 50 short calls would
+      // run one after another, and a store that reads, draws a key id, then writes would pass. Every
+      // 64 operations interleaves them (a store without its one-step write lets all 50 create); far
+      // fewer makes the scheduler crawl (16: seconds; 8: it never finishes).
+      Effect.withMaxOpsBeforeYield(64)
+    )
+
+  it.effect("50 creates of one key name at once: one key is created, 49 are conflicts", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      const counts = yield* race(
+        store.dispatch("createClientKey", { accountId: acme, clientName: "racer", defaultRoleId: "r" }, undefined)
+      )
+      assert.deepStrictEqual(counts, { created: 1, ConflictException: 49 })
+      assert.lengthOf((yield* store.keys("acme")).filter((key) => key.clientName === "racer"), 1)
+    }))
+
+  it.effect("50 invites of one user at once: one user is created, 49 are conflicts", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      const counts = yield* race(
+        store.dispatch("createUserForAccount", { accountId: acme, userId: UserId.make("cy") }, undefined)
+      )
+      assert.deepStrictEqual(counts, { created: 1, ConflictException: 49 })
+      assert.lengthOf((yield* store.users("acme")).filter((user) => user.userId === "cy"), 1)
     }))
 })
 
