@@ -26,10 +26,45 @@ export * as IdentityHttpFake from "./IdentityHttpFake.js"
  */
 export * as IdentityServer from "./IdentityServer.js"
 
-/**
- * @since 0.1.0
- */
-export { IdentityStore, Seed, SeedAccount, SeedError, SeedKey, SeedUser } from "./IdentityStore.js"
+export {
+  /**
+   * The store's tag, with its statics: `IdentityStore.layer`, `IdentityStore.make`,
+   * `IdentityStore.decodeSeed`, `IdentityStore.faultLabel`.
+   *
+   * @since 0.1.0
+   */
+  IdentityStore,
+  /**
+   * The schema of a seed (accounts, their keys and users), and its encoded type.
+   *
+   * @since 0.1.0
+   */
+  Seed,
+  /**
+   * The schema of one seeded account.
+   *
+   * @since 0.1.0
+   */
+  SeedAccount,
+  /**
+   * A seed that breaks the schema or the rules, naming every bad entry.
+   *
+   * @since 0.1.0
+   */
+  SeedError,
+  /**
+   * The schema of one seeded key.
+   *
+   * @since 0.1.0
+   */
+  SeedKey,
+  /**
+   * The schema of one seeded user.
+   *
+   * @since 0.1.0
+   */
+  SeedUser
+} from "./IdentityStore.js"
 
 /**
  * @since 0.1.0
