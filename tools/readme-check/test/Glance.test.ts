@@ -14,6 +14,10 @@ const packages = ["models", "client", "testing"] as const
 // One compiler program for the three (a few seconds): the built declarations, as a consumer resolves them.
 const actual = surfaces(packages.map((dir) => `@katanemo/${dir}`), here)
 
+const repository = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+  readonly repository: { readonly url: string }
+}).repository.url.replace(/^git\+/, "").replace(/\.git$/, "")
+
 const difference = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) => a.filter((x) => !b.includes(x))
 
 describe.each(packages)("packages/%s/README.md, At a glance", (dir) => {
@@ -66,7 +70,8 @@ describe.each(packages)("packages/%s/README.md, At a glance", (dir) => {
   })
 
   it("links the generated API reference, which exists", () => {
-    const link = `../../docs/${dir}/README.md`
+    // by its address in the repository: npm shows the README without the repository's other files
+    const link = `${repository}/blob/main/docs/${dir}/README.md`
     assert.include(readme, `](${link})`, `${file} links its API reference ${link}`)
     assert.isTrue(fs.existsSync(path.join(root, "docs", dir, "README.md")), `docs/${dir}/README.md: run pnpm docgen`)
   })
