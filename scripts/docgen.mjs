@@ -89,6 +89,9 @@ pages.set(
   )
 )
 
+// docgen's own output is not needed any more (after a failure it stays: the example that failed is in it)
+fs.rmSync(generatedDir, { recursive: true, force: true })
+
 // 3. Write them, or compare them with the committed ones.
 const committed = new Map(
   fs.existsSync(docsDir)
