@@ -13,6 +13,8 @@ export default tseslint.config(
       "**/coverage/**",
       "**/CHANGELOG.md",
       "**/.blocks/**",
+      // docgen's output in each package (its examples are written there while they are checked)
+      "**/.docgen/**",
       // StrykerJS sandboxes a stopped `pnpm mutate` leaves behind, and its reports
       ".stryker-tmp/**",
       "reports/mutation/**"

@@ -239,7 +239,8 @@ try {
     fs.copyFileSync(path.join(root, file), path.join(scratch, file))
   }
   fs.cpSync(path.join(root, ".changeset"), path.join(scratch, ".changeset"), { recursive: true })
-  const generated = new Set(["node_modules", "dist", ".tsbuild", ".turbo", ".test-results", "coverage"])
+  // .docgen: the docgen task writes and deletes it while this copies (the test command runs both at once)
+  const generated = new Set(["node_modules", "dist", ".tsbuild", ".turbo", ".test-results", "coverage", ".docgen"])
   const packages = fs.readdirSync(path.join(root, "packages"))
     .filter((dir) => fs.existsSync(path.join(root, "packages", dir, "package.json")))
     .map((dir) => ({ dir, manifest: readJson(path.join(root, "packages", dir, "package.json")) }))

@@ -15,10 +15,21 @@ export * as Endpoint from "./Endpoint.js"
  */
 export * from "./Errors.js"
 
-/**
- * @since 0.1.0
- */
-export { IdentityApi, type Operation } from "./IdentityApi.js"
+export {
+  /**
+   * The service tag, with the layers as statics: `IdentityApi.layer`, `IdentityApi.layerConfig`,
+   * `IdentityApi.make`, `IdentityApi.endpoints`.
+   *
+   * @since 0.1.0
+   */
+  IdentityApi,
+  /**
+   * The name of one of the eight operations: `"createClientKey"`, `"getUser"`, ….
+   *
+   * @since 0.1.0
+   */
+  type Operation
+} from "./IdentityApi.js"
 
 /**
  * @since 0.1.0
@@ -40,16 +51,42 @@ export * from "./Inputs.js"
  */
 export type * from "./RawResponse.js"
 
-/**
- * The API's exceptions, for `Effect.catchTag`.
- *
- * @since 0.1.0
- */
+// The API's exceptions, from `@katanemo/models`, for `Effect.catchTag`.
 export {
+  /**
+   * From `@katanemo/models`, for `Effect.catchTag("BadRequestException", …)`.
+   *
+   * @since 0.1.0
+   */
   BadRequestException,
+  /**
+   * From `@katanemo/models`, for `Effect.catchTag("ConflictException", …)`.
+   *
+   * @since 0.1.0
+   */
   ConflictException,
+  /**
+   * From `@katanemo/models`, for `Effect.catchTag("InternalServerErrorException", …)`.
+   *
+   * @since 0.1.0
+   */
   InternalServerErrorException,
+  /**
+   * From `@katanemo/models`, for `Effect.catchTag("NotFoundException", …)`.
+   *
+   * @since 0.1.0
+   */
   NotFoundException,
+  /**
+   * From `@katanemo/models`, for `Effect.catchTag("TooManyRequestsException", …)`.
+   *
+   * @since 0.1.0
+   */
   TooManyRequestsException,
+  /**
+   * From `@katanemo/models`, for `Effect.catchTag("UnauthorizedException", …)`.
+   *
+   * @since 0.1.0
+   */
   UnauthorizedException
 } from "@katanemo/models"

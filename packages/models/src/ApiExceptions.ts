@@ -9,10 +9,11 @@
  * ```ts
  * import { ApiExceptions, ConflictException } from "@katanemo/models"
  * import * as Option from "effect/Option"
+ * import { deepStrictEqual, strictEqual } from "node:assert"
  *
- * ApiExceptions.statusOf(new ConflictException({ message: "key ci-bot exists" })) // 409
- * Option.map(ApiExceptions.byStatus(429), (entry) => entry.tag) // Option.some("TooManyRequestsException")
- * ApiExceptions.byTag.NotFoundException.description // "Not Found Exception"
+ * strictEqual(ApiExceptions.statusOf(new ConflictException({ message: "key ci-bot exists" })), 409)
+ * deepStrictEqual(Option.map(ApiExceptions.byStatus(429), (entry) => entry.tag), Option.some("TooManyRequestsException"))
+ * strictEqual(ApiExceptions.byTag.NotFoundException.description, "Not Found Exception")
  * ```
  *
  * @since 0.1.0

@@ -227,12 +227,14 @@ export type ApiExceptionClass<E extends ApiException = ApiException> =
  * ```ts
  * import { ApiExceptionFromBody, ConflictException } from "@katanemo/models"
  * import * as Schema from "effect/Schema"
+ * import { deepStrictEqual, strictEqual } from "node:assert"
  *
  * const conflict = Schema.decodeUnknownSync(ApiExceptionFromBody(ConflictException))({
  *   message: "key ci-bot exists"
  * })
- * conflict._tag // "ConflictException"
- * Schema.encodeSync(ApiExceptionFromBody(ConflictException))(conflict) // { message: "key ci-bot exists" }
+ * strictEqual(conflict._tag, "ConflictException")
+ * // back to the wire: no _tag
+ * deepStrictEqual(Schema.encodeSync(ApiExceptionFromBody(ConflictException))(conflict), { message: "key ci-bot exists" })
  * ```
  *
  * @since 0.1.0

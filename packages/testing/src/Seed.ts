@@ -70,16 +70,19 @@ const SeedShape = Schema.Struct({
  * schema's issues and the rules' together, in one go.
  *
  * @example
- * ```json
- * {
- *   "accounts": [
- *     {
- *       "accountId": "acme",
- *       "keys": [{ "clientId": "key-ci", "clientName": "ci-bot", "roles": ["admin"] }],
- *       "users": [{ "userId": "ada@acme.example", "roles": ["developer"], "isActive": true, "token": "utok_ada" }]
- *     }
- *   ]
+ * ```ts
+ * import { Seed } from "@katanemo/testing"
+ * import * as Schema from "effect/Schema"
+ *
+ * // a seed file (the local API's --seed) holds this, as JSON
+ * const json: Seed = {
+ *   accounts: [{
+ *     accountId: "acme",
+ *     keys: [{ clientId: "key-ci", clientName: "ci-bot", roles: ["admin"] }],
+ *     users: [{ userId: "ada@acme.example", roles: ["developer"], isActive: true, token: "utok_ada" }]
+ *   }]
  * }
+ * const seed = Schema.decodeSync(Seed)(json)
  * ```
  *
  * @since 0.1.0

@@ -26,17 +26,50 @@ export * as IdentityHttpFake from "./IdentityHttpFake.js"
  */
 export * as IdentityServer from "./IdentityServer.js"
 
-/**
- * @since 0.1.0
- */
-export { IdentityStore } from "./IdentityStore.js"
+export {
+  /**
+   * The store's tag, with its statics: `IdentityStore.layer`, `IdentityStore.make`,
+   * `IdentityStore.decodeSeed`, `IdentityStore.faultLabel`.
+   *
+   * @since 0.1.0
+   */
+  IdentityStore
+} from "./IdentityStore.js"
+
+export {
+  /**
+   * The schema of a seed (accounts, their keys and users), and its encoded type.
+   *
+   * @since 0.1.0
+   */
+  Seed,
+  /**
+   * The schema of one seeded account.
+   *
+   * @since 0.1.0
+   */
+  SeedAccount,
+  /**
+   * A seed that breaks the schema or the rules, naming every bad entry.
+   *
+   * @since 0.1.0
+   */
+  SeedError,
+  /**
+   * The schema of one seeded key.
+   *
+   * @since 0.1.0
+   */
+  SeedKey,
+  /**
+   * The schema of one seeded user.
+   *
+   * @since 0.1.0
+   */
+  SeedUser
+} from "./Seed.js"
 
 /**
  * @since 0.1.0
  */
 export * as OpenApi from "./OpenApi.js"
-
-/**
- * @since 0.1.0
- */
-export { Seed, SeedAccount, SeedError, SeedKey, SeedUser } from "./Seed.js"

@@ -9,6 +9,7 @@ interface Manifest {
   readonly name: string
   readonly private?: boolean
   readonly repository?: { readonly type: string; readonly url: string; readonly directory?: string }
+  readonly homepage?: string
   readonly engines?: { readonly node: string }
 }
 
@@ -24,6 +25,13 @@ describe("package metadata (pnpm sync-metadata writes the copies)", () => {
     assert.isAbove(published.length, 2)
     for (const { dir, manifest } of published) {
       assert.deepStrictEqual(manifest.repository, { ...rootManifest.repository, directory: dir }, manifest.name)
+    }
+  })
+
+  it("every published package's homepage is its README in the root's repository (docgen reads it too)", () => {
+    const base = (rootManifest.repository?.url ?? "").replace(/^git\+/, "").replace(/\.git$/, "")
+    for (const { dir, manifest } of published) {
+      assert.strictEqual(manifest.homepage, `${base}/tree/main/${dir}#readme`, manifest.name)
     }
   })
 
