@@ -41,6 +41,19 @@ const sdkErrors = [
   new ResponseDecodeError({ ...call, status: 200, detail: "not JSON" })
 ]
 
+describe("plain-string ids", () => {
+  it.scoped("an empty id, written as a plain string, is an InvalidRequestError in the error channel, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, {}))
+      const error = yield* Effect.flip(identity.getUser({ accountId: "", userId: "ada" }))
+      assert.strictEqual(error._tag, "InvalidRequestError")
+      assert.deepStrictEqual(error._tag === "InvalidRequestError" ? error.issues.map((i) => i.split(":")[0]) : [], [
+        "accountId"
+      ])
+      assert.lengthOf(yield* server.received, 0)
+    }))
+})
+
 describe("error groups", () => {
   it("each error is in exactly its groups; anything else is in none", () => {
     const groups = (u: unknown) =>
