@@ -62,8 +62,15 @@ export const modules = {
       ]
     },
     equivalent: [
-      "record's batch trim `if (calls.length > 2 * maxCallRecords)` (condition true or false, `>=`, `<=`): it "
-      + "bounds memory only; `calls` answers the latest maxCallRecords whatever the array holds",
+      "record's batch trim `if (calls.length > 2 * maxCallRecords)` (condition true or false, `>=`, `<=`, "
+      + "`2 / maxCallRecords`): it bounds memory only; `calls` answers the latest maxCallRecords whatever the "
+      + "array holds",
+      "randomFaults' initial `[]` as `[\"Stryker was here\"]`: the probability starts at 0 and setRandomFaults "
+      + "sets it with the list, so no draw (in [0, 1)) is below it while the initial list is there",
+      "drawRandomFault's `actions.length === 0` made false: with no random faults nothing can be picked "
+      + "(`actions[i]` is undefined, so none); the guard only spares a draw from Random",
+      "the Seed filter's `issues.length === 0 ? true : issues` as `issues`: Schema.filter takes an empty "
+      + "array of issues as success",
       "the rate window's initial `[]` as `[\"Stryker was here\"]`: a string is never `> now - 1000`, so the "
       + "window drops it before counting",
       "drawRandomFault's `draw >= probability` as `>`: they differ only when Random.next draws exactly the "

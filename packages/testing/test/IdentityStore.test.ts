@@ -186,6 +186,18 @@ describe("lookups find the entry asked for, not the first one", () => {
       assert.deepStrictEqual([cleared.roles, cleared.tags], [[], {}])
     }))
 
+  it.effect("an invite without roles or tags starts with none, as the user is stored", () =>
+    Effect.gen(function*() {
+      const store = yield* seeded()
+      const cy = yield* store.dispatch(
+        "createUserForAccount",
+        { accountId: acme, userId: UserId.make("cy") },
+        undefined
+      )
+      assert.deepStrictEqual([cy.roles, cy.tags, cy.isAdmin, cy.isActive], [[], {}, false, false])
+      assert.deepStrictEqual((yield* store.users("acme")).at(-1), cy)
+    }))
+
   it.effect("an unknown account holds nothing", () =>
     Effect.gen(function*() {
       const store = yield* seeded()
