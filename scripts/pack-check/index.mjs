@@ -9,6 +9,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { writeConsumerProject } from "../consumer-project.mjs"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../..")
@@ -88,28 +89,7 @@ try {
   })
 
   step("type-check the consumer program with tsc")
-  fs.copyFileSync(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"))
-  fs.writeFileSync(
-    path.join(consumer, "tsconfig.json"),
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          skipLibCheck: false,
-          types: ["node"],
-          typeRoots: [path.join(root, "node_modules", "@types")],
-          outDir: "out"
-        },
-        files: ["consumer.ts"]
-      },
-      null,
-      2
-    )
-  )
+  writeConsumerProject(consumer, path.join(here, "consumer.ts"), { skipLibCheck: false })
   run(bin("tsc"), ["-p", "tsconfig.json"], { cwd: consumer })
 
   step("run the consumer program with node")

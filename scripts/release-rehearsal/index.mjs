@@ -24,6 +24,7 @@ import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { writeConsumerProject } from "../consumer-project.mjs"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../..")
@@ -393,30 +394,9 @@ try {
   }
 
   step("type-check the consumer program with tsc")
-  fs.copyFileSync(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"))
-  fs.writeFileSync(
-    path.join(consumer, "tsconfig.json"),
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          // the pack check type-checks the packages' own .d.ts files (skipLibCheck off); here,
-          // the program against them, at a third of the time
-          skipLibCheck: true,
-          types: ["node"],
-          typeRoots: [path.join(root, "node_modules", "@types")],
-          outDir: "out"
-        },
-        files: ["consumer.ts"]
-      },
-      null,
-      2
-    )
-  )
+  // the pack check type-checks the packages' own .d.ts files (skipLibCheck off); here, the
+  // program against them, at a third of the time
+  writeConsumerProject(consumer, path.join(here, "consumer.ts"), { skipLibCheck: true })
   const checkStart = Date.now()
   await run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer })
   console.log(`  type-checked in ${seconds(checkStart)}`)

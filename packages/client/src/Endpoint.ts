@@ -188,6 +188,9 @@ const pathOf = (segments: ReadonlyArray<Segment>) => (input: { readonly [field: 
   return path
 }
 
+/** What an input must have for template `T`: the account, and a string for each parameter. */
+type TemplateInput<T extends string> = { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string }
+
 /**
  * Builds an {@link Endpoint}; its schemas are compiled here, once, not per call. The path comes
  * from the template: the compiler checks that each of its parameters is a string field of the
@@ -198,7 +201,7 @@ const pathOf = (segments: ReadonlyArray<Segment>) => (input: { readonly [field: 
  */
 export function make<
   const T extends string,
-  In extends { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string },
+  In extends TemplateInput<T>,
   InI,
   A,
   I,
@@ -209,7 +212,7 @@ export function make<
 ): Endpoint<In, A, NotFoundException>
 export function make<
   const T extends string,
-  In extends { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string },
+  In extends TemplateInput<T>,
   InI,
   A,
   I,
@@ -220,7 +223,7 @@ export function make<
 ): Endpoint<In, A, UnexpectedStatusError>
 export function make<
   const T extends string,
-  In extends { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string },
+  In extends TemplateInput<T>,
   InI,
   A,
   I,
