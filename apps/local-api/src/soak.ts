@@ -75,7 +75,9 @@ Effect.gen(function*() {
     } (the store grows by every key and user created)`,
     ...(report.steady === undefined ? [] : [
       `  steady phase: ${report.steady.operations} reads with the store constant, ${report.steady.failureCount} failed; `
-      + `heap${report.steady.gc ? " after GC" : " (no GC available)"} ${mib(report.steady.heapUsedBytes.before)} -> `
+      + `heap${report.steady.gc ? " after GC" : " (no GC, so not judged: run node with --expose-gc)"} ${
+        mib(report.steady.heapUsedBytes.before)
+      } -> `
       + `${mib(report.steady.heapUsedBytes.after)} (${
         growth(report.steady.heapUsedBytes.before, report.steady.heapUsedBytes.after)
       }, at most +${Load.maxSteadyHeapGrowth * 100}%), RSS ${mib(report.steady.rssBytes.before)} -> ${

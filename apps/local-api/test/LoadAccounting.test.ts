@@ -395,16 +395,19 @@ describe("problems: the verdict on a run, one line per problem", () => {
     ])
   })
 
-  it("steady phase: the heap may grow by 10%, not more; the line says whether it was measured after a GC", () => {
+  it("steady phase: after a GC the heap may grow by 10%, not more; without a GC the figures do not judge", () => {
+    const afterGc = (before: number, after: number) => steady({ gc: true, heapUsedBytes: { before, after } })
     assert.strictEqual(Load.maxSteadyHeapGrowth, 0.1)
-    assert.deepStrictEqual(Load.problems(steady({ heapUsedBytes: { before: 1000, after: 1100 } })), [], "exactly 10%")
-    assert.deepStrictEqual(Load.problems(steady({ heapUsedBytes: { before: 1000, after: 500 } })), [], "it shrank")
-    assert.deepStrictEqual(Load.problems(steady({ heapUsedBytes: { before: 1000, after: 1101 } })), [
-      "steady phase: the heap grew by 10.1% (at most 10.0%): 1000 -> 1101 bytes (no GC: run node with --expose-gc)"
+    assert.deepStrictEqual(Load.problems(afterGc(1000, 1100)), [], "exactly 10%")
+    assert.deepStrictEqual(Load.problems(afterGc(1000, 500)), [], "it shrank")
+    assert.deepStrictEqual(Load.problems(afterGc(1000, 1101)), [
+      "steady phase: the heap grew by 10.1% (at most 10.0%) after GC: 1000 -> 1101 bytes"
     ])
-    assert.deepStrictEqual(Load.problems(steady({ gc: true, heapUsedBytes: { before: 2000, after: 3000 } })), [
-      "steady phase: the heap grew by 50.0% (at most 10.0%): 2000 -> 3000 bytes after GC"
+    assert.deepStrictEqual(Load.problems(afterGc(2000, 3000)), [
+      "steady phase: the heap grew by 50.0% (at most 10.0%) after GC: 2000 -> 3000 bytes"
     ])
+    // uncollected garbage: a 42% swing in 50 reads was seen in CI (vitest runs without --expose-gc)
+    assert.deepStrictEqual(Load.problems(steady({ gc: false, heapUsedBytes: { before: 1000, after: 3000 } })), [])
   })
 })
 
