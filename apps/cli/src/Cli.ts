@@ -11,8 +11,8 @@ import * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
-import { NodeHttpClient } from "@effect/platform-node"
 import { type AddressedError, IdentityApi, IdentityApiConfig } from "@katanemo/client"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import { AccountId, ClientKeyResponse, Issues, KeyId, UserId } from "@katanemo/models"
 import * as Arr from "effect/Array"
 import * as Config from "effect/Config"
@@ -127,7 +127,7 @@ const withClient = <A>(
     const given = options.baseUrl ?? IdentityApiConfig.defaultBaseUrl
     const baseUrl = typeof given === "string" ? given : given.href.replace(/\/$/, "")
     return yield* Effect.mapError(f(identity), (error) => Failure.describe(error, baseUrl))
-  }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+  }).pipe(Effect.provide(UndiciTransport.layer()))
 
 const json = Effect.map(Argv.GlobalOptions, (globals) => globals.json)
 
