@@ -3,9 +3,9 @@
  * running the server side of the contract in process. No sockets: `IdentityApi.layer` from
  * `@katanemo/client` runs unchanged on top of it (through `@katanemo/client/HttpClientTransport`),
  * with its encoding, status handling, error bodies, timeouts and retries. `layerClient` is that
- * stack in one layer. Injected faults that
- * drop the answer behave as over a socket: `reset` fails the request (the client's
- * `TransportError`), `noAnswer` never answers (the client's `TimeoutError`).
+ * stack in one layer. Injected faults that drop the answer behave as over a socket: `reset` fails
+ * the request (the client's `TransportError`), `noAnswer` never answers (the client's
+ * `TimeoutError`).
  *
  * On a `TestClock` (as in `it.effect`), the layer moves the clock on whenever the test is stuck
  * waiting for it, so a retry after a 429 finishes on its own instead of hanging the test.
@@ -157,10 +157,10 @@ export interface ClientOptions extends IdentityStore.Options, Options {
 
 /**
  * The live `IdentityApi` of `@katanemo/client` over the fake (through `HttpClientTransport`), and
- * a fresh `IdentityStore` behind it: the live client's retries, backoff, `Retry-After`, timeouts and JSON encoding, with no
- * sockets. A drop-in for `IdentityApiMemory.layer(options)` when a test needs the live client's
- * behaviour. A bad seed fails the layer with a {@link SeedError}, and a bad client option (a
- * `baseUrl` that is not an http(s) URL, say) with a `ConfigError` naming it.
+ * a fresh `IdentityStore` behind it: the live client's retries, backoff, `Retry-After`, timeouts
+ * and JSON encoding, with no sockets. A drop-in for `IdentityApiMemory.layer(options)` when a
+ * test needs the live client's behaviour. A bad seed fails the layer with a {@link SeedError}, and
+ * a bad client option (a `baseUrl` that is not an http(s) URL, say) with a `ConfigError` naming it.
  *
  * Warning: with `advanceTestClock` on (the default), a test that waits on real I/O (a file, a
  * socket, a child process) while a call is in flight may see the `TestClock` move, as though the
