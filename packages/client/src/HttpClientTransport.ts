@@ -23,7 +23,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Clock from "effect/Clock"
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
@@ -57,11 +57,15 @@ const everyHeader: ReadonlyArray<RegExp> = [/./]
 const tooLarge: Transport.Failure = { reason: "ResponseTooLarge" }
 const timeout: Transport.Failure = { reason: "Timeout" }
 
-const transportFailure = (error: HttpClientError.HttpClientError): Transport.Failure => ({
-  reason: "Transport",
-  // only the underlying cause: the HttpClient error itself holds the request, with its headers
-  cause: error.cause ?? error
-})
+// only the underlying cause: the HttpClient error itself holds the request, with its headers
+const transportFailure = (error: HttpClientError.HttpClientError): Transport.Failure =>
+  error.cause === undefined
+    ? { reason: "Transport", detail: error.message }
+    : { reason: "Transport", cause: error.cause }
+
+/** A body that is not there (a 204 over fetch): read as empty, as the other transports do. */
+const isEmptyBody = (error: HttpClientError.HttpClientError): boolean =>
+  error._tag === "ResponseError" && error.reason === "EmptyBody"
 
 /**
  * Reads a body of at most `max` bytes: a declared larger one is not read at all; an undeclared
@@ -83,7 +87,7 @@ const readBody = (
     return Effect.mapError(response.text, transportFailure)
   }
   return response.stream.pipe(
-    Stream.mapError(transportFailure),
+    Stream.catchAll((error) => isEmptyBody(error) ? Stream.empty : Stream.fail(transportFailure(error))),
     Stream.runFoldEffect({ chunks: new Array<Uint8Array>(), size: 0 }, (acc, chunk) => {
       acc.size += chunk.byteLength
       acc.chunks.push(chunk)

@@ -42,28 +42,26 @@ const timeout: Transport.Failure = { reason: "Timeout" }
 const attempt = (clock: Clock.Clock, send: Send, request: Transport.Request) =>
   Effect.async<Transport.Response, Transport.Failure>((resume) => {
     let settled = false
-    let cancelTimer: (() => void) | undefined
-    const abort = send(request, (result) => {
-      if (settled) return
-      settled = true
-      cancelTimer?.()
-      resume(result)
-    })
-    if (settled) return
-    cancelTimer = schedule(clock, request.timeoutMillis, () => {
+    // started first, so that a `send` that answers at once can cancel it
+    const cancelTimer = schedule(clock, request.timeoutMillis, () => {
       if (settled) return
       settled = true
       abort()
       resume(Effect.fail(timeout))
     })
+    const abort = send(request, (result) => {
+      if (settled) return
+      settled = true
+      cancelTimer()
+      resume(result)
+    })
     return Effect.sync(() => {
       if (settled) return
       settled = true
-      cancelTimer?.()
+      cancelTimer()
       abort()
     })
   })
-
 
 /**
  * The transport's tag. A layer of `@katanemo/client/UndiciTransport`,
@@ -128,6 +126,8 @@ export declare namespace Transport {
     readonly reason: "Transport" | "ResponseTooLarge" | "Timeout"
     /** What went wrong underneath (a refused connection is recognised by its `code`). */
     readonly cause?: unknown
+    /** What went wrong, when there is no `cause` to describe it. */
+    readonly detail?: string
   }
 
   /**

@@ -14,11 +14,11 @@ import { type CommonError, InvalidRequestError, type RawError, TimeoutError, Tra
 import type { IdentityApi } from "../IdentityApi.js"
 import { defaultBaseUrl, defaultMaxResponseBytes, defaultMaxRetries, defaultTimeout } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
+import type { Transport } from "../Transport.js"
 import { interpret } from "./interpret.js"
 import { problems } from "./options.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
 import { requestId, type Scrub, scrubber } from "./scrub.js"
-import type { Transport } from "../Transport.js"
 import { version } from "./version.js"
 
 /** The `User-Agent` every request carries. */
@@ -71,7 +71,7 @@ const transportError = (call: Call, failure: Transport.Failure, maxResponseBytes
     : new TransportError({
       ...call,
       reason: isConnectionRefused(failure.cause) ? "ConnectionRefused" : "Transport",
-      detail: scrub(describe(failure.cause)),
+      detail: scrub(failure.cause === undefined ? failure.detail ?? "request failed" : describe(failure.cause)),
       // only the underlying cause: nothing that holds the request, with its headers
       ...(failure.cause === undefined ? {} : { cause: failure.cause })
     })
