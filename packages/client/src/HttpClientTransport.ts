@@ -123,7 +123,7 @@ export const fromClient = (client: HttpClient.HttpClient, options: Options = {})
       headers: Headers.fromInput(request.headers)
     })
     if (request.body !== undefined) out = HttpClientRequest.bodyText(out, request.body, "application/json")
-    return http.execute(out)
+    return request.span === undefined ? http.execute(out) : Effect.withParentSpan(http.execute(out), request.span)
   }
   return {
     send: (request) =>
