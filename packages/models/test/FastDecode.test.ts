@@ -12,18 +12,25 @@ import * as Utils from "effect/Utils"
 import { inspect } from "node:util"
 import { numRuns } from "./wire.js"
 
+/** An own property's key and flags. */
+const flags = (value: object) =>
+  Reflect.ownKeys(value).map((key) => {
+    const { configurable, enumerable, writable } = Object.getOwnPropertyDescriptor(value, key) ?? {}
+    return { key, configurable, enumerable, writable }
+  })
+
 /**
- * The shape of a value as a program could observe it without reading the values: its prototype and,
- * for each own key in order, the property's flags, down through the values that are objects.
+ * `actual` and `expected` are laid out alike, as a program could observe without reading the
+ * values: the same prototype (the very object) and the same own keys, in order, with the same flags,
+ * down through the values that are objects.
  */
-const layout = (value: unknown): unknown => {
-  if (typeof value !== "object" || value === null) return typeof value
-  return {
-    prototype: Object.getPrototypeOf(value),
-    keys: Reflect.ownKeys(value).map((key) => {
-      const { configurable, enumerable, writable } = Object.getOwnPropertyDescriptor(value, key) ?? {}
-      return { key, configurable, enumerable, writable, value: layout(Reflect.get(value, key)) }
-    })
+const assertSameLayout = (actual: unknown, expected: unknown, path = "value"): void => {
+  assert.strictEqual(typeof actual, typeof expected, `type of ${path}`)
+  if (typeof actual !== "object" || actual === null || typeof expected !== "object" || expected === null) return
+  assert.strictEqual(Object.getPrototypeOf(actual), Object.getPrototypeOf(expected), `prototype of ${path}`)
+  assert.deepStrictEqual(flags(actual), flags(expected), `own keys of ${path}`)
+  for (const key of Reflect.ownKeys(expected)) {
+    assertSameLayout(Reflect.get(actual, key), Reflect.get(expected, key), `${path}.${String(key)}`)
   }
 }
 
@@ -41,7 +48,7 @@ const assertIndistinguishable = <A, I>(
   expected: A
 ): void => {
   // first, before `Hash` caches itself as an own property
-  assert.deepStrictEqual(layout(actual), layout(expected), "layout")
+  assertSameLayout(actual, expected)
   assert.strictEqual(String(actual), String(expected), "toString")
   assert.strictEqual(inspect(actual, { depth: Infinity }), inspect(expected, { depth: Infinity }), "inspect")
   assert.strictEqual(Inspectable.format(actual), Inspectable.format(expected), "Inspectable.format")
