@@ -2,7 +2,10 @@
  * Decoders for the response models that check exactly what their schemas check, without the
  * schemas' generic machinery: about ten times faster on a list of 1,000 users. Each answers
  * `undefined` when the value does not conform; decode it with the schema then, for the error.
- * Property tests hold them to the schemas: same acceptance, equivalent results.
+ * They build the model instances without the classes' constructors, field by field in the order
+ * the constructors would; secrets are made with `Redacted.make`. Property tests hold them to the
+ * schemas: same acceptance, and results that cannot be told apart from the schemas' (prototype,
+ * own keys and their order, `Equal`, printing, encoding).
  *
  * They take values fresh from `JSON.parse` (plain objects and arrays, which they may reuse).
  *
