@@ -3,7 +3,8 @@
 // medians across rounds and the goals, scored mechanically, to bench/results/<time>-<commit>.json
 // and .md (the .md is also printed). Asserts nothing about speed; stops loudly if a call gets an
 // answer other than the one it expects, or if the server saw a different number of requests than
-// the variant sent.
+// the variant sent. Also times startup (startup.mjs): `katanemo --help` and an SDK program's first
+// response, bundled and unbundled.
 //
 //   pnpm bench                                  the published run: 3 rounds, with memory
 //   BENCH_QUICK=1 BENCH_ROUNDS=1 pnpm bench      a smoke test: counts / 10 (micro.mjs's too), results/scratch/
@@ -13,6 +14,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { measureStartup } from "./startup.mjs"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const defaultRounds = 3
@@ -56,10 +58,11 @@ const serverStats = () =>
     server.send("stats")
   })
 
-const runVariant = async (variant, scenario, extraArgs = []) => {
+/** Runs one variant's scenario in a process of its own: variant.mjs, or `script` (its bundled copy). */
+const runVariant = async (variant, scenario, extraArgs = [], script = path.join(here, "variant.mjs")) => {
   const child = spawnSync(process.execPath, [
     ...extraArgs,
-    path.join(here, "variant.mjs"),
+    script,
     variant,
     scenario,
     String(port)
@@ -91,6 +94,9 @@ const median = (values) => {
 
 const results = []
 let memory = []
+let launch = []
+// startup.mjs: each program this many times (a tenth of a second to a few seconds each)
+const startupRuns = quick ? 3 : 10
 try {
   for (let round = 0; round < rounds; round++) {
     process.stderr.write(`round ${round + 1}/${rounds} `)
@@ -108,6 +114,8 @@ try {
     process.stderr.write(`memory: ${variant}\n`)
     memory.push(await runVariant(variant, memoryScenario, ["--expose-gc"]))
   }
+  process.stderr.write(`startup: ${startupRuns} runs of each program\n`)
+  launch = await measureStartup({ runVariant, runs: startupRuns })
 } finally {
   server.kill("SIGTERM")
 }
@@ -349,6 +357,31 @@ const report = [
   "",
   ...startup.map(({ importToFirstResponseMs, variant }) => `- ${variant}: ${fixed(importToFirstResponseMs, 0)} ms`),
   "",
+  `## Startup, bundled and unbundled (${startupRuns} runs of each, interleaved; median, and the least in brackets)`,
+  "",
+  "`katanemo --help`: wall time from spawn to exit, and the process's own CPU time (user + system).",
+  "",
+  "| program | wall ms | CPU ms |",
+  "|---|---|---|",
+  ...launch.filter((p) => p.kind === "help").map(({ name, runs }) =>
+    `| ${name} | ${fixed(median(runs.map((r) => r.wallMs)), 0)} (${
+      fixed(Math.min(...runs.map((r) => r.wallMs)), 0)
+    }) | ${fixed(median(runs.map((r) => r.cpuMs)), 0)} (${fixed(Math.min(...runs.map((r) => r.cpuMs)), 0)}) |`
+  ),
+  "",
+  "An SDK program (one `getUser`), from the start of its process to its first response: Node's own start",
+  "and the compiling of the script count (a bundle is compiled before its first line runs).",
+  "",
+  "| program | process start to first response ms | CPU to first response ms | script start to first response ms |",
+  "|---|---|---|---|",
+  ...launch.filter((p) => p.kind === "first").map(({ name, runs }) =>
+    `| ${name} | ${fixed(median(runs.map((r) => r.startToFirstResponseMs)), 0)} (${
+      fixed(Math.min(...runs.map((r) => r.startToFirstResponseMs)), 0)
+    }) | ${fixed(median(runs.map((r) => r.cpuToFirstResponseMs)), 0)} (${
+      fixed(Math.min(...runs.map((r) => r.cpuToFirstResponseMs)), 0)
+    }) | ${fixed(median(runs.map((r) => r.importToFirstResponseMs)), 0)} |`
+  ),
+  "",
   "## One getUser without sockets (micro.mjs, wall time per call)",
   "",
   `Bare HttpClient ${fixed(micro.bareUs, 0)} µs, the SDK over it (HttpClientTransport) ${
@@ -402,7 +435,7 @@ const out = {
   dirty,
   startedAt: startedAt.toISOString(),
   finishedAt: finishedAt.toISOString(),
-  settings: { rounds, quick, skipMemory },
+  settings: { rounds, quick, skipMemory, startupRuns },
   machine: {
     cpus: os.cpus().length,
     model: os.cpus()[0]?.model,
@@ -416,6 +449,7 @@ const out = {
   goals,
   spanCost,
   startup,
+  launch,
   memory,
   micro,
   size,
