@@ -45,14 +45,11 @@ export interface Options {
   /**
    * Whether the `HttpClient` makes its own span for each request, inside the SDK's (default
    * false: the SDK's span already covers the call, and sends `traceparent` itself). On, it also
-   * injects its own `traceparent`, and records every header's value redacted when the request
-   * carries a token.
+   * injects its own `traceparent`, but never for a request that carries `Authorization`: when
+   * a request fails, its span records the error, which holds the request with the header in clear.
    */
   readonly tracing?: boolean | undefined
 }
-
-/** Matches every header name. */
-const everyHeader: ReadonlyArray<RegExp> = [/./]
 
 const tooLarge: Transport.Failure = { reason: "ResponseTooLarge" }
 const timeout: Transport.Failure = { reason: "Timeout" }
@@ -113,11 +110,12 @@ const readBody = (
  * @category constructors
  */
 export const fromClient = (client: HttpClient.HttpClient, options: Options = {}): Transport.Service => {
+  // The HttpClient's span is off by default, and always for a request with a token: a failed
+  // request's span records the error, whose request holds the Authorization header in clear.
   const http = (options.transformClient ?? identity)(
-    options.tracing === true ? client : HttpClient.withTracerPropagation(
-      HttpClient.withTracerDisabledWhen(client, () => true),
-      false
-    )
+    options.tracing === true
+      ? HttpClient.withTracerDisabledWhen(client, (request) => request.headers.authorization !== undefined)
+      : HttpClient.withTracerPropagation(HttpClient.withTracerDisabledWhen(client, () => true), false)
   )
   const decoder = new TextDecoder()
   const execute = (request: Transport.Request) => {
@@ -125,12 +123,7 @@ export const fromClient = (client: HttpClient.HttpClient, options: Options = {})
       headers: Headers.fromInput(request.headers)
     })
     if (request.body !== undefined) out = HttpClientRequest.bodyText(out, request.body, "application/json")
-    const sent = http.execute(out)
-    // Its span records every header's value, redacting by name only; a server may echo the token
-    // in any header, so with a token that span redacts every value.
-    return options.tracing === true && request.headers.authorization !== undefined
-      ? Effect.locally(sent, Headers.currentRedactedNames, everyHeader)
-      : sent
+    return request.span === undefined ? http.execute(out) : Effect.withParentSpan(http.execute(out), request.span)
   }
   return {
     send: (request) =>

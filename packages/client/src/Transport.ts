@@ -12,6 +12,7 @@ import type * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
+import type * as Tracer from "effect/Tracer"
 import { schedule } from "./internal/timer.js"
 
 /**
@@ -101,6 +102,8 @@ export declare namespace Transport {
     readonly maxResponseBytes: number
     /** The attempt's timeout. */
     readonly timeoutMillis: number
+    /** The call's span (none with `span: false`): the parent of any span the transport makes. */
+    readonly span: Tracer.Span | undefined
   }
 
   /**

@@ -111,7 +111,8 @@ export const layerWire = (baseUrl: string): Layer.Layer<Wire, never, Transport> 
             headers: body === undefined ? {} : { "content-type": "application/json" },
             body: body === undefined ? undefined : JSON.stringify(body),
             maxResponseBytes: wireMaxResponseBytes,
-            timeoutMillis: wireTimeoutMillis
+            timeoutMillis: wireTimeoutMillis,
+            span: undefined
           }).pipe(
             Effect.map(({ body, status }) => ({ status, body })),
             Effect.orDieWith((failure) => new Error(`the wire: ${failure.reason}`, { cause: failure.cause }))

@@ -105,6 +105,13 @@ export interface Engine {
 /** The `traceparent` header (W3C Trace Context) of a span, for the server to join the trace. */
 const traceparent = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
 
+/**
+ * The retries, as children of the call's span (their log lines with it). The first attempt runs
+ * without: providing the span as the parent copies the fiber's context, on every call.
+ */
+const inSpan = <A, E>(effect: Effect.Effect<A, E>, span: Tracer.Span | undefined): Effect.Effect<A, E> =>
+  span === undefined ? effect : Effect.withParentSpan(effect, span)
+
 /** Builds the engine over a transport, with the client's options. */
 export const makeEngine = (transport: Transport.Service, options: IdentityApi.Options): Engine => {
   const base = new URL(String(options.baseUrl ?? defaultBaseUrl))
@@ -176,7 +183,10 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         body = JSON.stringify(encoded.right)
       }
       const timeout = options?.timeout === undefined ? clientTimeout : Duration.decode(options.timeout)
-      const request = (extra: Readonly<Record<string, string>> | undefined): Transport.Request => ({
+      const request = (
+        span: Tracer.Span | undefined,
+        extra: Readonly<Record<string, string>> | undefined
+      ): Transport.Request => ({
         method: endpoint.method,
         origin,
         path: basePath + call.path,
@@ -190,7 +200,8 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
           },
         body,
         maxResponseBytes,
-        timeoutMillis: Duration.toMillis(timeout)
+        timeoutMillis: Duration.toMillis(timeout),
+        span
       })
 
       const run = (sent: Transport.Request, span: Tracer.Span | undefined) => {
@@ -199,9 +210,10 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         const retried = Effect.matchEffect(once, {
           onSuccess: (response) =>
             isRetryableStatus(call.method, response.status)
-              ? retry(call, once, new RetryableResponse(response), options)
+              ? inSpan(retry(call, once, new RetryableResponse(response), options), span)
               : Effect.succeed(response),
-          onFailure: (error) => isRetryable(call.method)(error) ? retry(call, once, error, options) : Effect.fail(error)
+          onFailure: (error) =>
+            isRetryable(call.method)(error) ? inSpan(retry(call, once, error, options), span) : Effect.fail(error)
         })
         const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
         const bounded = deadline === undefined ? retried : retried.pipe(
@@ -221,7 +233,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         })
       }
 
-      if (!withSpan) return run(request(undefined), undefined)
+      if (!withSpan) return run(request(undefined, undefined), undefined)
       return Effect.useSpan(`IdentityApi.${endpoint.operation}`, {
         kind: "client",
         attributes: {
@@ -229,7 +241,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
           "katanemo.account_id": endpoint.accountId(valid.right)
         },
         captureStackTrace: false
-      }, (span) => Effect.withParentSpan(run(request({ traceparent: traceparent(span) }), span), span))
+      }, (span) => run(request(span, { traceparent: traceparent(span) }), span))
     })
 
   /**
