@@ -97,7 +97,9 @@ const agrees = <A, I>(name: string, schema: Schema.Schema<A, I>, fast: (u: unkno
       }),
       { numRuns: numRuns * 4 }
     )
-  })
+    // 2,000 inputs, each compared every way (arrays of users are the slowest: about 7 s alone);
+    // the test command runs every suite at once on two cores, where it took over 30 s
+  }, 120_000)
 
 describe("FastDecode", () => {
   agrees("userResponse", UserResponse, FastDecode.userResponse)
