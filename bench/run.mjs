@@ -115,7 +115,7 @@ try {
     memory.push(await runVariant(variant, memoryScenario, ["--expose-gc"]))
   }
   process.stderr.write(`startup: ${startupRuns} runs of each program\n`)
-  launch = await measureStartup({ runVariant, runs: startupRuns })
+  launch = await measureStartup({ recommended, runVariant, runs: startupRuns })
 } finally {
   server.kill("SIGTERM")
 }

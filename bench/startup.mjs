@@ -60,10 +60,9 @@ const timed = (args) => {
 /**
  * Every startup run, interleaved: `runs` of each program, one after the other in turn.
  * `runVariant(variant, scenario, extraArgs, script)` runs one variant (run.mjs's, which checks the
- * requests the server saw).
+ * requests the server saw); `recommended` names the SDK variant to time.
  */
-export const measureStartup = async ({ runVariant, runs }) => {
-  const recommended = "sdk + NodeHttpClient.layerUndici"
+export const measureStartup = async ({ recommended, runVariant, runs }) => {
   const bundled = await bundleVariant()
   const programs = [
     { name: "node -e 0 (Node alone)", kind: "help", run: () => timed(["-e", "0"]) },
