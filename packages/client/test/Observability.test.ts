@@ -3,6 +3,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as HttpClientTransport from "@katanemo/client/HttpClientTransport"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
@@ -92,6 +93,16 @@ describe("observability", () => {
       const printed = (s: unknown) =>
         JSON.stringify(Inspectable.toJSON(s), (_, v) => typeof v === "bigint" ? `${v}` : v)
       for (const s of spans) assert.notInclude(printed(s), token)
+    }))
+
+  it.scoped("a span ends without the call's value: a kept list would outlive the call (and its GC costs)", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup((_, res) => TestServer.json(res, 200, [userWire]))
+      const spans = yield* recordingSpans(identity.getUsersForAccount({ accountId }))
+      const span = spans.find((s) => s.name === "IdentityApi.getUsersForAccount")
+      if (span?.status._tag !== "Ended") return assert.fail("the span ended")
+      assert.isTrue(Exit.isSuccess(span.status.exit))
+      assert.deepStrictEqual(span.status.exit, Exit.void)
     }))
 
   it.scoped("a failing call's span carries its status too", () =>
