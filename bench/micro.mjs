@@ -1,12 +1,20 @@
-// Client-side cost of one SDK call, without sockets (wall time per call, in µs): the SDK over an
-// HttpClient that answers a canned response in memory, against the same HttpClient used bare
-// (get + json); the same SDK call with a chunked (undeclared-length) body; and two building blocks
-// the call pays for, Effect's timeout race and a span. run.mjs runs it and prints the figures.
+// Client-side cost of one SDK call, without sockets (wall time per call, in µs). The SDK over:
+// - an HttpClient that answers a canned response in memory, through HttpClientTransport, against
+//   the same HttpClient used bare (get + json); and the same with a chunked (undeclared-length) body;
+// - a Transport that answers at once (the engine alone: validation, the call's deadline, statuses,
+//   decoding, its span), with its span and without (span: false);
+// - FetchTransport over a fetch that answers a canned Response, and UndiciTransport over a
+//   Dispatcher that answers canned callbacks on a microtask: each transport's own cost over the engine.
+// And two building blocks a call pays for: Effect's timeout race and a span. run.mjs runs it and
+// prints the figures.
 const Duration = await import("effect/Duration")
 const Effect = await import("effect/Effect")
 const HttpClient = await import("@effect/platform/HttpClient")
 const HttpClientResponse = await import("@effect/platform/HttpClientResponse")
-const { IdentityApi } = await import("@katanemo/client")
+const { IdentityApi, Transport } = await import("@katanemo/client")
+const FetchTransport = await import("@katanemo/client/FetchTransport")
+const HttpClientTransport = await import("@katanemo/client/HttpClientTransport")
+const UndiciTransport = await import("@katanemo/client/UndiciTransport")
 const { AccountId, UserId } = await import("@katanemo/models")
 
 const body = JSON.stringify({
@@ -19,32 +27,55 @@ const body = JSON.stringify({
   tags: { team: ["a"] },
   roles: ["dev"]
 })
+const bodyBytes = Buffer.from(body)
+const headers = { "content-type": "application/json", "content-length": String(bodyBytes.byteLength) }
 const canned = (declared) =>
   HttpClient.make((request) =>
     Effect.succeed(HttpClientResponse.fromWeb(
       request,
-      new Response(body, {
-        status: 200,
-        headers: declared
-          ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }
-          : { "content-type": "application/json" }
-      })
+      new Response(body, { status: 200, headers: declared ? headers : { "content-type": "application/json" } })
     ))
   )
-const sdk = async (http) =>
+/** A Dispatcher that answers every request with the canned response, on a microtask, as a socket would later. */
+const cannedDispatcher = {
+  dispatch: (_options, handler) => {
+    const controller = { abort: () => {}, pause: () => {}, resume: () => {}, aborted: false, paused: false }
+    queueMicrotask(() => {
+      handler.onRequestStart?.(controller, {})
+      handler.onResponseStart?.(controller, 200, headers, "OK")
+      handler.onResponseData?.(controller, bodyBytes)
+      handler.onResponseEnd?.(controller, {})
+    })
+    return true
+  }
+}
+const answered = Effect.succeed({ status: 200, headers, body })
+const sdk = (transport, options = {}) =>
   Effect.runPromise(
-    IdentityApi.make({ baseUrl: "http://bench" }).pipe(Effect.provideService(HttpClient.HttpClient, http))
+    IdentityApi.make({ baseUrl: "http://bench", ...options }).pipe(Effect.provideService(Transport, transport))
   )
 const declared = canned(true)
-const [identity, chunkedIdentity] = await Promise.all([sdk(declared), sdk(canned(false))])
+const identities = {
+  httpClient: await sdk(HttpClientTransport.fromClient(declared)),
+  chunked: await sdk(HttpClientTransport.fromClient(canned(false))),
+  engine: await sdk({ send: () => answered }),
+  engineNoSpan: await sdk({ send: () => answered }, { span: false }),
+  fetch: await sdk(FetchTransport.fromFetch(() => Promise.resolve(new Response(body, { status: 200, headers })))),
+  undici: await sdk(UndiciTransport.fromDispatcher(cannedDispatcher))
+}
 const accountId = AccountId.make("acme")
 const userId = UserId.make("ada@acme.example")
+const getUser = (identity) => () => identity.getUser({ accountId, userId })
 const work = Effect.promise(() => Promise.resolve(1))
 
 const calls = {
   bare: () => Effect.flatMap(declared.get("http://bench/org/acme/user/ada"), (response) => response.json),
-  sdk: () => identity.getUser({ accountId, userId }),
-  sdkChunked: () => chunkedIdentity.getUser({ accountId, userId }),
+  sdk: getUser(identities.httpClient),
+  sdkChunked: getUser(identities.chunked),
+  engine: getUser(identities.engine),
+  engineNoSpan: getUser(identities.engineNoSpan),
+  fetchTransport: getUser(identities.fetch),
+  undiciTransport: getUser(identities.undici),
   promise: () => work,
   promiseWithTimeout: () => Effect.timeoutFail(work, { duration: Duration.seconds(30), onTimeout: () => "timeout" }),
   promiseWithSpan: () => Effect.withSpan(work, "span", { captureStackTrace: false })
@@ -65,9 +96,14 @@ for (const [name, call] of Object.entries(calls)) {
 }
 console.log(JSON.stringify({
   bareUs: us.bare,
+  // the SDK over HttpClientTransport and the in-memory HttpClient
   sdkUs: us.sdk,
   sdkOverheadUs: us.sdk - us.bare,
   chunkedExtraUs: us.sdkChunked - us.sdk,
+  engineUs: us.engine,
+  engineNoSpanUs: us.engineNoSpan,
+  fetchTransportUs: us.fetchTransport,
+  undiciTransportUs: us.undiciTransport,
   timeoutUs: us.promiseWithTimeout - us.promise,
   spanUs: us.promiseWithSpan - us.promise
 }))

@@ -1,7 +1,8 @@
 // A minimal node:http server for the benchmarks, in its own process: canned answers, keep-alive,
-// nothing else. Prints its port on stdout. Counts the connections and requests it serves: asked
-// "stats" over the IPC channel (run.mjs, after each variant's run), it answers the counts since the
-// last question, so every run records how many connections its calls took.
+// nothing else. Prints its port on stdout. Counts the connections and requests it serves, and the
+// requests that carry a `traceparent` (the SDK's span sends one): asked "stats" over the IPC channel
+// (run.mjs, after each variant's run), it answers the counts since the last question, so every run
+// records how many connections its calls took, and run.mjs sees whether the SDK's span was on.
 import * as http from "node:http"
 
 const user = (i) => ({
@@ -31,9 +32,11 @@ const notFound = JSON.stringify({ code: 404, message: "no such route" })
 
 let connections = 0
 let requests = 0
+let traced = 0
 
 const server = http.createServer((request, response) => {
   requests++
+  if (request.headers["traceparent"] !== undefined) traced++
   request.on("data", () => {})
   request.on("end", () => {
     const [status, body] = answers.get(`${request.method} ${request.url}`) ?? [404, notFound]
@@ -45,9 +48,10 @@ server.on("connection", () => connections++)
 server.keepAliveTimeout = 60_000
 process.on("message", (message) => {
   if (message !== "stats") return
-  process.send({ connections, requests })
+  process.send({ connections, requests, traced })
   connections = 0
   requests = 0
+  traced = 0
 })
 server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: server.address().port })))
 process.on("SIGTERM", () => server.close(() => process.exit(0)))

@@ -1,6 +1,7 @@
 // The clients under test. Each variant makes a runner over the four calls the scenarios need:
 // `first` (one call), `sequential` (timed one by one) and `concurrent` (many in flight). The SDK
-// variants run their loops in Effect, as an Effect program would; the others in async functions.
+// variants (the SDK over each of its transports) run their loops in Effect, as an Effect program
+// would; the others in async functions.
 // Every call checks that it got the answer it expects (the status; the SDK's typed result), so a
 // wrong route or a server error stops the run instead of being benchmarked.
 const account = "acme"
@@ -95,8 +96,35 @@ const openapiFetch = async (baseUrl) => {
   }
 }
 
-/** The SDK over one of the HttpClient layers a Node user might pick; its loops run in Effect. */
-const sdk = (layerName) => async (baseUrl) => {
+// The transport layers of the SDK variants: each is imported only in the variant's own process.
+const undiciTransport = async () => (await import("@katanemo/client/UndiciTransport")).layer()
+const fetchTransport = async () => (await import("@katanemo/client/FetchTransport")).layer()
+/** `HttpClientTransport` over an `HttpClient` layer. */
+const httpClientTransport = (http) => async () => {
+  const [HttpClientTransport, Layer] = await Promise.all([
+    import("@katanemo/client/HttpClientTransport"),
+    import("effect/Layer")
+  ])
+  return HttpClientTransport.layer().pipe(Layer.provide(await http()))
+}
+const fetchHttpClient = async () => (await import("@effect/platform/FetchHttpClient")).layer
+const layerUndici = async () => (await import("@effect/platform-node/NodeHttpClient")).layerUndici
+// NodeHttpClient.layer's own http.Agent does not keep connections alive (a new connection per
+// call); the others do. So it runs here over an Agent with keepAlive, as a user who cares for
+// speed would configure it, and every run records how many connections it opened.
+const nodeHttpKeepAlive = async () => {
+  const [NodeHttpClient, Layer] = await Promise.all([
+    import("@effect/platform-node/NodeHttpClient"),
+    import("effect/Layer")
+  ])
+  return NodeHttpClient.layerWithoutAgent.pipe(Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true })))
+}
+
+/**
+ * The SDK over a transport layer, with its default options (its span on) unless `options` says
+ * otherwise; its loops run in Effect.
+ */
+const sdk = (transport, options = {}) => async (baseUrl) => {
   const [{ IdentityApi }, { AccountId, UserId }, Effect, Layer, ManagedRuntime] = await Promise.all([
     import("@katanemo/client"),
     import("@katanemo/models"),
@@ -104,16 +132,7 @@ const sdk = (layerName) => async (baseUrl) => {
     import("effect/Layer"),
     import("effect/ManagedRuntime")
   ])
-  const NodeHttpClient = layerName === "fetch" ? undefined : await import("@effect/platform-node/NodeHttpClient")
-  // NodeHttpClient.layer's own http.Agent does not keep connections alive (a new connection per
-  // call); the others do. So it runs here over an Agent with keepAlive, as a user who cares for
-  // speed would configure it, and every run records how many connections it opened.
-  const http = NodeHttpClient === undefined
-    ? (await import("@effect/platform/FetchHttpClient")).layer
-    : layerName === "undici"
-    ? NodeHttpClient.layerUndici
-    : NodeHttpClient.layerWithoutAgent.pipe(Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true })))
-  const runtime = ManagedRuntime.make(IdentityApi.layer({ baseUrl }).pipe(Layer.provide(http)))
+  const runtime = ManagedRuntime.make(IdentityApi.layer({ baseUrl, ...options }).pipe(Layer.provide(await transport())))
   const identity = await runtime.runPromise(IdentityApi)
   const accountId = AccountId.make(account)
   const userId = UserId.make(ada)
@@ -187,7 +206,11 @@ export const variants = {
   "raw fetch (reference)": promised(rawFetch),
   "raw undici (floor)": promised(rawUndici),
   "openapi-fetch": promised(openapiFetch),
-  "sdk + FetchHttpClient": sdk("fetch"),
-  "sdk + NodeHttpClient.layer": sdk("node"),
-  "sdk + NodeHttpClient.layerUndici": sdk("undici")
+  "sdk + UndiciTransport": sdk(undiciTransport),
+  "sdk + FetchTransport": sdk(fetchTransport),
+  "sdk + HttpClient(layerUndici)": sdk(httpClientTransport(layerUndici)),
+  "sdk + HttpClient(FetchHttpClient)": sdk(httpClientTransport(fetchHttpClient)),
+  "sdk + HttpClient(NodeHttpClient.layer)": sdk(httpClientTransport(nodeHttpKeepAlive)),
+  // "sdk + UndiciTransport" with the SDK's span off: the difference between the two is the span's cost
+  "sdk + UndiciTransport, span off": sdk(undiciTransport, { span: false })
 }

@@ -1,7 +1,8 @@
 // A user's program, compiled and run against the packed tarballs by the pack check. It must
 // type-check under strict settings with the published .d.ts files, and run under plain node.
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { IdentityApi } from "@katanemo/client"
+import { IdentityApi, type Transport } from "@katanemo/client"
+import * as FetchTransport from "@katanemo/client/FetchTransport"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import {
   AccountId,
   ApiExceptionFromBody,
@@ -14,6 +15,7 @@ import {
 import { UserRequest } from "@katanemo/models/User"
 import { IdentityApiMemory, IdentityStore, OpenApi } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as http from "node:http"
@@ -48,7 +50,8 @@ check(handled === "handled: exists", "exceptions are caught by tag")
 
 console.log(`consumer ok: ${handled}; key ${key.clientId} ${String(key.clientSecret)}`)
 
-// @katanemo/client: a live call over fetch against a local server, typed errors by tag.
+// @katanemo/client: live calls against a local server over fetch and over undici (a dependency the
+// tarball must bring), typed errors by tag.
 const server = http.createServer((request, response) => {
   if (request.url === "/org/acme/keys" && request.method === "GET") {
     response.writeHead(200, { "content-type": "application/json" })
@@ -62,24 +65,27 @@ await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
 const address = server.address()
 const port = typeof address === "object" && address !== null ? address.port : 0
 
-const calls = Effect.gen(function*() {
-  const identity = yield* IdentityApi
-  const keys = yield* identity.getClientKeyList({ accountId: AccountId.make("acme") })
-  const conflict = yield* identity.createClientKey({
-    accountId: AccountId.make("acme"),
-    clientName: "ci-bot",
-    defaultRoleId: "admin"
-  }).pipe(Effect.catchTag("ConflictException", (e) => Effect.succeed(`${e._tag} ${e.status}: ${e.message}`)))
-  return { keys, conflict }
-}).pipe(
-  Effect.provide(IdentityApi.layer({ baseUrl: `http://127.0.0.1:${port}`, token: Redacted.make("t") })),
-  Effect.provide(FetchHttpClient.layer)
-)
-const { conflict, keys } = await Effect.runPromise(calls)
+const calls = (transport: Layer.Layer<Transport>) =>
+  Effect.gen(function*() {
+    const identity = yield* IdentityApi
+    const keys = yield* identity.getClientKeyList({ accountId: AccountId.make("acme") })
+    const conflict = yield* identity.createClientKey({
+      accountId: AccountId.make("acme"),
+      clientName: "ci-bot",
+      defaultRoleId: "admin"
+    }).pipe(Effect.catchTag("ConflictException", (e) => Effect.succeed(`${e._tag} ${e.status}: ${e.message}`)))
+    return { keys, conflict }
+  }).pipe(
+    Effect.provide(IdentityApi.layer({ baseUrl: `http://127.0.0.1:${port}`, token: Redacted.make("t") })),
+    Effect.provide(transport)
+  )
+for (const [name, transport] of [["fetch", FetchTransport.layer()], ["undici", UndiciTransport.layer()]] as const) {
+  const { conflict, keys } = await Effect.runPromise(calls(transport))
+  check(keys.length === 1 && keys[0]?.clientKeyId === "key-1", `the client lists keys over ${name}`)
+  check(conflict === "ConflictException 409: exists", `the client maps 409 to ConflictException over ${name}`)
+  console.log(`client ok over ${name}: ${keys.length} key, ${conflict}`)
+}
 server.close()
-check(keys.length === 1 && keys[0]?.clientKeyId === "key-1", "the client lists keys")
-check(conflict === "ConflictException 409: exists", "the client maps 409 to ConflictException")
-console.log(`client ok: ${keys.length} key, ${conflict}`)
 
 // @katanemo/testing: the same kind of program on the in-memory layer, and the store's view of it.
 const inMemory = await Effect.runPromise(

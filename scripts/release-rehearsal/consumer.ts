@@ -80,7 +80,7 @@ const live = Effect.gen(function*() {
   return yield* identity.getUsersForAccount({ accountId })
 }).pipe(
   Effect.provide(IdentityHttpFake.layerClient({
-    client: {
+    transport: {
       transformClient: (client) =>
         HttpClient.tapRequest(client, (request) => Effect.sync(() => (userAgent = request.headers["user-agent"])))
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `katanemo` executable. */
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
 import { run } from "./Cli.js"
 

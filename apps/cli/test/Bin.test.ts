@@ -1,25 +1,32 @@
 /**
- * The installed executable: `bin/katanemo.js` runs the BUILT CLI (`pnpm --filter katanemo-cli
- * build` first). Each child is waited for with a generous bound and killed in a finalizer.
+ * The installed executable: `bin/katanemo.js` runs the BUILT CLI, bundled into one file
+ * (`dist/katanemo.mjs`; `pnpm --filter katanemo-cli build` first). Each child is waited for with
+ * a generous bound and killed in a finalizer.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
-import { fileURLToPath } from "node:url"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 
 const app = fileURLToPath(new URL("..", import.meta.url))
 const launcher = fileURLToPath(new URL("../bin/katanemo.js", import.meta.url))
-const built = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
+const bundle = fileURLToPath(new URL("../dist/katanemo.mjs", import.meta.url))
 
-/** Runs `node bin/katanemo.js <args>` to its end (at most the readiness bound); the child is killed on the way out. */
-const katanemo = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+const built = Effect.suspend(() =>
+  fs.existsSync(bundle)
+    ? Effect.void
+    : Effect.dieMessage("apps/cli/dist/katanemo.mjs is missing: run `pnpm --filter katanemo-cli build` first")
+)
+
+/** Runs `node <script> <args>` to its end (at most the readiness bound); the child is killed on the way out. */
+const katanemoAt = (script: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   Effect.gen(function*() {
-    if (!fs.existsSync(built)) {
-      return yield* Effect.dieMessage("apps/cli/dist/bin.js is missing: run `pnpm --filter katanemo-cli build` first")
-    }
+    yield* built
     // only PATH, and no NO_COLOR: the CLI itself must not colour output that is not a terminal
-    const running = yield* Spawn.node(launcher, args, {
+    const running = yield* Spawn.node(script, args, {
       cwd: app,
       inherit: false,
       env: { PATH: process.env.PATH, NO_COLOR: undefined, ...env }
@@ -28,7 +35,107 @@ const katanemo = (args: ReadonlyArray<string>, env: Record<string, string> = {})
     return { code, stdout, stderr }
   }).pipe(Effect.scoped)
 
+/** Runs `node bin/katanemo.js <args>` to its end. */
+const katanemo = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => katanemoAt(launcher, args, env)
+
+/** A temporary folder, removed at the end of the scope. */
+const scratch = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "katanemo-cli-bin-"))),
+  (folder) => Effect.sync(() => fs.rmSync(folder, { recursive: true, force: true }))
+)
+
+/**
+ * A folder of its own holding only the launcher and the bundle (as `bin/` and `dist/`). Its
+ * `node_modules` links to the CLI's, for the one file the CLI reads at run time:
+ * `@katanemo/client/package.json`, whose version `--version` prints.
+ */
+const launcherAlone = Effect.map(scratch, (folder) => {
+  fs.mkdirSync(path.join(folder, "bin"))
+  fs.mkdirSync(path.join(folder, "dist"))
+  fs.copyFileSync(launcher, path.join(folder, "bin", "katanemo.js"))
+  fs.copyFileSync(bundle, path.join(folder, "dist", "katanemo.mjs"))
+  fs.symlinkSync(path.join(app, "node_modules"), path.join(folder, "node_modules"), "dir")
+  return folder
+})
+
+/**
+ * Runs `katanemo <args>` and answers, with its outcome, which of Node's own modules it had
+ * loaded when it exited (a module preloaded with `--import` lists them on stderr's last line).
+ */
+const katanemoLoading = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  Effect.gen(function*() {
+    const folder = yield* scratch
+    const probe = path.join(folder, "probe.mjs")
+    fs.writeFileSync(
+      probe,
+      "process.on(\"exit\", () => process.stderr.write(\"\\nloaded: \" + JSON.stringify(process.moduleLoadList) + \"\\n\"))\n"
+    )
+    const outcome = yield* katanemo(args, { ...env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` })
+    const listed = /\nloaded: (.*)\n$/.exec(outcome.stderr)
+    if (listed === null) return yield* Effect.dieMessage(`no list of loaded modules on stderr: ${outcome.stderr}`)
+    const loaded: unknown = JSON.parse(listed[1] ?? "[]")
+    if (!Array.isArray(loaded)) return yield* Effect.dieMessage(`not a list: ${listed[1]}`)
+    return { code: outcome.code, loaded: loaded.map(String) }
+  }).pipe(Effect.scoped)
+
+/** Every module specifier the bundle imports, requires or loads with `import()`. */
+const importsOf = (code: string): ReadonlyArray<string> =>
+  [
+    ...code.matchAll(/^\s*(?:import|export)\b[^;"'`]*?\bfrom\s*"([^"]+)"/gm),
+    ...code.matchAll(/^\s*import\s*"([^"]+)"/gm),
+    ...code.matchAll(/\b(?:import|require|__require)\(\s*"([^"]+)"\s*\)/g)
+  ].map((match) => match[1] ?? "")
+
 describe("bin/katanemo.js, the installed executable", () => {
+  it.live(
+    "runs the bundle: the launcher and dist/katanemo.mjs alone, without tsc's dist/*.js, print help and version",
+    () =>
+      Effect.gen(function*() {
+        yield* built
+        const folder = yield* launcherAlone
+        const alone = path.join(folder, "bin", "katanemo.js")
+        const help = yield* katanemoAt(alone, ["--help"])
+        assert.strictEqual(help.code, 0, help.stderr)
+        assert.strictEqual(help.stderr, "")
+        assert.match(help.stdout, /^katanemo \S+\n/)
+        assert.include(help.stdout, "$ katanemo keys list (-a, --account text)")
+        const installed = yield* katanemo(["--version"])
+        const version = yield* katanemoAt(alone, ["--version"])
+        assert.deepStrictEqual(version, installed)
+      }).pipe(Effect.scoped),
+    90_000
+  )
+
+  it.live(
+    "--help loads no HTTP client: undici is imported by the first command that calls the API",
+    () =>
+      Effect.gen(function*() {
+        // undici loads node:http2 as it starts; nothing else the CLI runs does
+        const http2 = "NativeModule http2"
+        const help = yield* katanemoLoading(["--help"])
+        assert.strictEqual(help.code, 0)
+        assert.notInclude(help.loaded, http2, "--help loaded undici")
+        // the probe sees undici when it is loaded: a call that fails to connect still loads it
+        const port = yield* Spawn.freePort
+        const call = yield* katanemoLoading(
+          ["keys", "list", "-a", "acme", "--base-url", `http://127.0.0.1:${port}`],
+          { KATANEMO_MAX_RETRIES: "0" }
+        )
+        assert.strictEqual(call.code, 3)
+        assert.include(call.loaded, http2, "a call to the API did not load undici")
+      }),
+    90_000
+  )
+
+  it.effect("the bundle holds every package it runs: it imports nothing but Node's own modules", () =>
+    Effect.gen(function*() {
+      yield* built
+      const specifiers = importsOf(fs.readFileSync(bundle, "utf8"))
+      // the scan finds the imports a bundle has (else it would pass on any file)
+      assert.include(specifiers, "node:module")
+      assert.deepStrictEqual(specifiers.filter((specifier) => !specifier.startsWith("node:")), [])
+    }))
+
   it.live("--version prints the version of @katanemo/client", () =>
     Effect.gen(function*() {
       const client: unknown = JSON.parse(

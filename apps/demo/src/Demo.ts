@@ -2,8 +2,8 @@
  * The main job: starts the local API in process on a free port, then, over HTTP, runs the
  * example programs with the live client and a few `katanemo` CLI commands, printing what happens.
  */
-import { NodeHttpClient } from "@effect/platform-node"
 import { IdentityApi } from "@katanemo/client"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import { AccountId, InternalServerErrorException, KeyId, UserId } from "@katanemo/models"
 import { IdentityStore } from "@katanemo/testing"
 import * as Cause from "effect/Cause"
@@ -69,7 +69,7 @@ export const demo = Effect.gen(function*() {
   yield* Console.log(indent(`listening on ${url} (OpenAPI at ${url}/openapi.json, Swagger UI at ${url}/docs)`))
   yield* Console.log(indent("seeded: account acme with key ck_legacy (ci-bot) and user grace@acme.example"))
 
-  const live = IdentityApi.layer({ baseUrl: url }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  const live = IdentityApi.layer({ baseUrl: url }).pipe(Layer.provide(UndiciTransport.layer()))
 
   yield* heading(2, "Onboard a team over HTTP (3 invites at a time), with the API rate-limited to 4 calls/s")
   yield* store.setRateLimit(4)

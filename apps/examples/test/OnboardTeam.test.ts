@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
+import * as HttpClientTransport from "@katanemo/client/HttpClientTransport"
 import { AccountId, BadRequestException, TooManyRequestsException, UserId } from "@katanemo/models"
 import { IdentityApiMemory, IdentityHttpFake, IdentityStore } from "@katanemo/testing"
 import * as Chunk from "effect/Chunk"
@@ -107,6 +108,7 @@ describe("onboardTeam", () => {
     }).pipe(
       Effect.provide(
         IdentityApi.layer({ baseUrl: "http://katanemo.test" }).pipe(
+          Layer.provide(HttpClientTransport.layer()),
           Layer.provide(IdentityHttpFake.layer()),
           Layer.provideMerge(Layer.orDie(IdentityStore.layer()))
         )

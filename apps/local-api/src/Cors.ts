@@ -1,6 +1,6 @@
 /**
  * CORS for the local API, so that a web app on a dev server (say `http://localhost:5173`) can call
- * it with `FetchHttpClient`. By default only localhost origins are allowed; `--cors-origin` (or the
+ * it with the SDK's `FetchTransport`. By default only localhost origins are allowed; `--cors-origin` (or the
  * layer's `corsOrigins`) names others.
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
@@ -9,7 +9,8 @@ import * as Option from "effect/Option"
 
 /**
  * The request headers a browser may send: the SDK's own (`user-agent`, `accept`, `authorization`,
- * `content-type` on bodies) and the trace context `HttpClient` propagates (`traceparent`, `b3`).
+ * `content-type` on bodies), the trace context the SDK's span sends (`traceparent`), and what an
+ * `HttpClient` with its own tracing on propagates (`traceparent`, `b3`).
  *
  * @since 0.1.0
  */

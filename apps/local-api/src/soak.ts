@@ -10,8 +10,9 @@
  *   SOAK_OPERATIONS=100000 SOAK_CONCURRENCY=200 SOAK_STEADY_OPERATIONS=100000 pnpm soak
  *   SOAK_FAULTS="before 500,after reset" pnpm soak   # only these kinds of fault
  */
-import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
+import { NodeRuntime } from "@effect/platform-node"
 import { IdentityApi } from "@katanemo/client"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -99,7 +100,7 @@ Effect.gen(function*() {
       // and twice it, which at the default 10,000 is noise of several MiB in the steady heap. A small
       // bound keeps that noise small; a buffer that never trimmed would still grow and fail the soak.
       Layer.provideMerge(LocalApi.layer({ port: 0, maxCallRecords: 1000 })),
-      Layer.provide(NodeHttpClient.layerUndici)
+      Layer.provide(UndiciTransport.layer())
     )
   ),
   // no log lines: the server's line for each injected 500 would drown the progress lines, and the

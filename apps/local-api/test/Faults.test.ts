@@ -1,6 +1,6 @@
-import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import { AccountId, KeyId } from "@katanemo/models"
 import { IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
@@ -20,7 +20,7 @@ const acme = AccountId.make("acme")
 const overSocket = Layer.unwrapEffect(
   Effect.map(LocalApi.url, (baseUrl) => IdentityApi.layer({ baseUrl, timeout: "3 seconds" }))
 ).pipe(
-  Layer.provide(NodeHttpClient.layerUndici),
+  Layer.provide(UndiciTransport.layer()),
   Layer.provideMerge(LocalApi.layer({ port: 0 })),
   Layer.orDie
 )

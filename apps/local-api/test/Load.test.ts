@@ -1,6 +1,6 @@
-import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -38,7 +38,7 @@ describe("load (the CI-sized version of pnpm soak)", () => {
               retrySchedule: Schedule.exponential("5 millis").pipe(Schedule.intersect(Schedule.recurs(5)))
             }))).pipe(
               Layer.provideMerge(LocalApi.layer({ port: 0 })),
-              Layer.provide(NodeHttpClient.layerUndici),
+              Layer.provide(UndiciTransport.layer()),
               Layer.orDie
             )
         ),

@@ -6,6 +6,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
+import * as HttpClientTransport from "@katanemo/client/HttpClientTransport"
 import {
   AccountId,
   BadRequestException,
@@ -449,6 +450,7 @@ const bad = new BadRequestException({ message: "bad" })
 const wire = (patch: (api: IdentityApi.Service) => IdentityApi.Service = (api) => api) =>
   Layer.effect(IdentityApi, Effect.map(IdentityApi, patch)).pipe(
     Layer.provide(IdentityApi.layer({ baseUrl: "http://katanemo.test", maxRetries: 0, timeout: "1500 millis" })),
+    Layer.provide(HttpClientTransport.layer()),
     Layer.provide(IdentityHttpFake.layer({ advanceTestClock: false })),
     Layer.provideMerge(IdentityStore.layer()),
     Layer.orDie

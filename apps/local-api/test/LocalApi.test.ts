@@ -1,6 +1,6 @@
-import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import { ContractSuite, IdentityServer, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
@@ -23,7 +23,7 @@ const target = (options: ContractSuite.TargetOptions) =>
         ContractSuite.layerWire(baseUrl)
       ))
   ).pipe(
-    Layer.provide(NodeHttpClient.layerUndici),
+    Layer.provide(UndiciTransport.layer()),
     Layer.provideMerge(LocalApi.layer({ ...options, port: 0 })),
     Layer.orDie
   )

@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
 import {
   ClientKeyObject,
   ClientKeyRequest,
@@ -38,6 +37,7 @@ import * as IdentityApiConfig from "./IdentityApiConfig.js"
 import { AccountInput, CreateClientKeyInput, CreateUserInput, KeyInput, UpdateUserInput, UserInput } from "./Inputs.js"
 import { type Engine, makeEngine } from "./internal/client.js"
 import type { RawResponse } from "./RawResponse.js"
+import { Transport } from "./Transport.js"
 
 const UserRequestBody = Schema.Struct(UserRequest.fields).annotations({ identifier: "UserRequest" })
 
@@ -135,7 +135,9 @@ export const endpoints = {
 export type Operation = keyof typeof endpoints
 
 /**
- * Builds the live service over the `HttpClient` in context (the app picks fetch, Node or undici).
+ * Builds the live service over the `Transport` in context: the app picks one from
+ * `@katanemo/client/UndiciTransport` (Node), `@katanemo/client/FetchTransport` (browsers, edge) or
+ * `@katanemo/client/HttpClientTransport` (any `@effect/platform` `HttpClient`).
  * Bad options (a `baseUrl` that is not an http or https URL, a `timeout` that is not a positive
  * duration, …) fail here, with a `ConfigError` naming the option, not on every call.
  *
@@ -144,13 +146,13 @@ export type Operation = keyof typeof endpoints
  */
 export const make = (
   options: IdentityApi.Options = {}
-): Effect.Effect<IdentityApi.Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Effect.Effect<IdentityApi.Service, ConfigError.ConfigError, Transport> =>
   // suspended: options from an untyped caller are checked when the effect runs, so that even a
   // value no check foresaw fails the effect instead of throwing where `make` or `layer` is called
   Effect.suspend(() =>
     Either.match(IdentityApiConfig.validate(options), {
       onLeft: Effect.fail,
-      onRight: (options) => Effect.map(HttpClient.HttpClient, (http) => fromEngine(makeEngine(http, options)))
+      onRight: (options) => Effect.map(Transport, (transport) => fromEngine(makeEngine(transport, options)))
     })
   )
 
@@ -184,7 +186,7 @@ const fromEngine = (engine: Engine): IdentityApi.Service => ({
  */
 export const layer = (
   options: IdentityApi.Options = {}
-): Layer.Layer<IdentityApi, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(IdentityApi, make(options))
+): Layer.Layer<IdentityApi, ConfigError.ConfigError, Transport> => Layer.effect(IdentityApi, make(options))
 
 /** Whether `layerConfig` was given a whole `Config` rather than overrides of some options. */
 const isWholeConfig = (
@@ -206,7 +208,7 @@ const isWholeConfig = (
  */
 export const layerConfig = (
   config: Config.Config<IdentityApi.Options> | IdentityApiConfig.Overrides = IdentityApiConfig.fromEnv
-): Layer.Layer<IdentityApi, ConfigError.ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<IdentityApi, ConfigError.ConfigError, Transport> =>
   Layer.effect(
     IdentityApi,
     Effect.flatMap(isWholeConfig(config) ? config : IdentityApiConfig.fromEnvWith(config), make)
@@ -312,8 +314,11 @@ export declare namespace IdentityApi {
      * decompressed.
      */
     readonly maxResponseBytes?: number | undefined
-    /** A hook over the HTTP client every call uses: add middleware, headers, tracing settings. */
-    readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+    /**
+     * Whether each call runs in its own span, `IdentityApi.<operation>`, whose `traceparent` header
+     * the request carries (default true). Off, a call makes no span and costs nothing for it.
+     */
+    readonly span?: boolean | undefined
   }
 
   /**

@@ -200,7 +200,7 @@ export const fromEnvWith = (overrides: Overrides): Config.Config<Options> =>
     deadline: setting(overrides.deadline, none),
     retrySchedule: setting(overrides.retrySchedule, none),
     maxResponseBytes: setting(overrides.maxResponseBytes, none),
-    transformClient: setting(overrides.transformClient, none)
+    span: setting(overrides.span, none)
   }).pipe(
     // without the fields that are `undefined`, so that the options print as what was set
     Config.map((options): Options => Record.filter(options, (value) => value !== undefined))

@@ -4,8 +4,6 @@
  *
  * @since 0.1.0
  */
-import type * as Headers from "@effect/platform/Headers"
-
 /**
  * A response as it arrived, after retries: any status, the headers and the body text. Nothing is
  * decoded and no status is turned into an error.
@@ -17,7 +15,7 @@ export interface RawResponse {
   /** The HTTP status. */
   readonly status: number
   /** The response headers (lower-case names). */
-  readonly headers: Headers.Headers
+  readonly headers: Readonly<Record<string, string>>
   /** The body, as text (empty when there was none). */
   readonly body: string
   /** The response's request id header, when it had one. */

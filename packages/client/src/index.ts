@@ -1,6 +1,7 @@
 /**
- * The Katanemo Identity API as an Effect service, with a live layer over `@effect/platform`'s
- * `HttpClient`.
+ * The Katanemo Identity API as an Effect service. The root holds the service and its engine and
+ * chooses no platform: a transport from `@katanemo/client/UndiciTransport`,
+ * `@katanemo/client/FetchTransport` or `@katanemo/client/HttpClientTransport` carries the calls.
  *
  * @since 0.1.0
  */
@@ -50,6 +51,16 @@ export * from "./Inputs.js"
  * @since 0.1.0
  */
 export type * from "./RawResponse.js"
+
+export {
+  /**
+   * The transport's tag, with `Transport.make` for a transport of your own. The layers of
+   * `@katanemo/client/UndiciTransport`, `/FetchTransport` and `/HttpClientTransport` provide it.
+   *
+   * @since 0.1.0
+   */
+  Transport
+} from "./Transport.js"
 
 // The API's exceptions, from `@katanemo/models`, for `Effect.catchTag`.
 export {

@@ -1,6 +1,6 @@
-import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, IdentityApiConfig } from "@katanemo/client"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import { AccountId, UserId } from "@katanemo/models"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
@@ -88,7 +88,7 @@ describe("IdentityApi.layerConfig", () => {
   it.scoped("builds the live client from the environment", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make((_, res) => TestServer.json(res, 200, [userWire]))
-      const layer = IdentityApi.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+      const layer = IdentityApi.layerConfig().pipe(Layer.provide(UndiciTransport.layer()))
       const users = yield* Effect.flatMap(IdentityApi, (identity) =>
         identity.getUsersForAccount({ accountId: AccountId.make("acme") })).pipe(
           Effect.provide(layer),
@@ -101,7 +101,7 @@ describe("IdentityApi.layerConfig", () => {
 
   it.effect("fails to build with the ConfigError when a variable is bad", () =>
     Effect.gen(function*() {
-      const layer = IdentityApi.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+      const layer = IdentityApi.layerConfig().pipe(Layer.provide(UndiciTransport.layer()))
       const error = yield* Effect.flip(
         Effect.provide(IdentityApi, layer).pipe(withEnv({ KATANEMO_MAX_RETRIES: "lots" }))
       )
@@ -111,7 +111,7 @@ describe("IdentityApi.layerConfig", () => {
   it.scoped("an empty token sends no Authorization header", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make((_, res) => TestServer.json(res, 200, []))
-      const layer = IdentityApi.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+      const layer = IdentityApi.layerConfig().pipe(Layer.provide(UndiciTransport.layer()))
       yield* Effect.flatMap(IdentityApi, (identity) => identity.getClientKeyList({ accountId: AccountId.make("a") }))
         .pipe(Effect.provide(layer), withEnv({ KATANEMO_BASE_URL: server.url, KATANEMO_API_TOKEN: "" }))
       const [request] = yield* server.received
@@ -124,7 +124,7 @@ describe("IdentityApi.layerConfig with overrides", () => {
   const listThrough = (config: Parameters<typeof IdentityApi.layerConfig>[0], env: Record<string, string>) =>
     Effect.flatMap(IdentityApi, (identity) => identity.getUsersForAccount({ accountId: AccountId.make("acme") }))
       .pipe(
-        Effect.provide(IdentityApi.layerConfig(config).pipe(Layer.provide(NodeHttpClient.layerUndici))),
+        Effect.provide(IdentityApi.layerConfig(config).pipe(Layer.provide(UndiciTransport.layer()))),
         withEnv(env)
       )
 
@@ -173,7 +173,7 @@ describe("IdentityApi.layerConfig with overrides", () => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(
         Effect.provide(IdentityApi, IdentityApi.layerConfig({ token: Config.redacted("MY_KATANEMO_TOKEN") })).pipe(
-          Effect.provide(NodeHttpClient.layerUndici),
+          Effect.provide(UndiciTransport.layer()),
           withEnv({})
         )
       )
@@ -184,7 +184,7 @@ describe("IdentityApi.layerConfig with overrides", () => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(
         Effect.provide(IdentityApi, IdentityApi.layerConfig({ baseUrl: "not a url" })).pipe(
-          Effect.provide(NodeHttpClient.layerUndici),
+          Effect.provide(UndiciTransport.layer()),
           withEnv({})
         )
       )
@@ -225,11 +225,11 @@ describe("IdentityApi.layer validates its options where it is built", () => {
     it.effect(`${name}: ${String(Object.values(options)[0])} fails with a ConfigError naming ${name}`, () =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(
-          Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici)))
+          Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(UndiciTransport.layer())))
         )
         assert.strictEqual(error._op, "InvalidData")
         assert.include(String(error), name)
-        const made = yield* Effect.flip(Effect.provide(IdentityApi.make(options), NodeHttpClient.layerUndici))
+        const made = yield* Effect.flip(Effect.provide(IdentityApi.make(options), UndiciTransport.layer()))
         assert.include(String(made), name)
       }))
   }
@@ -243,7 +243,7 @@ describe("IdentityApi.layer validates its options where it is built", () => {
         { maxRetries: 100, maxResponseBytes: Infinity }
       ]
       for (const options of good) {
-        yield* Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici)))
+        yield* Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(UndiciTransport.layer())))
       }
     }))
 })
@@ -317,9 +317,9 @@ describe("option values no check foresaw fail as errors, never throw, and are no
           const options = untyped<IdentityApi.Options>({ [name]: value() })
           // suspended, so that a throw where `layer` or `make` is called shows up as a defect
           const viaLayer = Effect.suspend(() =>
-            Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici)))
+            Effect.provide(IdentityApi, IdentityApi.layer(options).pipe(Layer.provide(UndiciTransport.layer())))
           )
-          const viaMake = Effect.suspend(() => Effect.provide(IdentityApi.make(options), NodeHttpClient.layerUndici))
+          const viaMake = Effect.suspend(() => Effect.provide(IdentityApi.make(options), UndiciTransport.layer()))
           for (const built of [viaLayer, viaMake]) {
             const exit = yield* Effect.exit(built)
             if (exit._tag === "Success") return assert.fail("built")

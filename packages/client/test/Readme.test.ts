@@ -17,7 +17,7 @@ const clientOptions: Record<keyof IdentityApi.Options, true> = {
   deadline: true,
   retrySchedule: true,
   maxResponseBytes: true,
-  transformClient: true
+  span: true
 }
 const callOptions: Record<keyof IdentityApi.CallOptions, true> = {
   timeout: true,

@@ -1,5 +1,9 @@
 import { NodeHttpClient } from "@effect/platform-node"
-import { IdentityApi } from "@katanemo/client"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { IdentityApi, type Transport } from "@katanemo/client"
+import * as FetchTransport from "@katanemo/client/FetchTransport"
+import * as HttpClientTransport from "@katanemo/client/HttpClientTransport"
+import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import { AccountId, KeyId, UserId } from "@katanemo/models"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -33,12 +37,58 @@ export const userWire = {
   roles: ["developer"]
 }
 
-/** Starts a scripted server and a live client pointed at it (over undici), for the test's scope. */
-export const setup = (script: TestServer.Script, options: IdentityApi.Options = {}) =>
+/** A transport the suites run on, by name. */
+export interface TransportCase {
+  readonly name: string
+  readonly layer: Layer.Layer<Transport>
+  /** Whether it follows redirects (fetch does, and drops `Authorization` across origins). */
+  readonly followsRedirects: boolean
+  /** Whether it decompresses bodies (and so counts them decompressed). */
+  readonly decompresses: boolean
+}
+
+/** The Node default, for tests about the engine rather than the wire. */
+export const undici: TransportCase = {
+  name: "UndiciTransport",
+  layer: UndiciTransport.layer(),
+  followsRedirects: false,
+  decompresses: false
+}
+
+/** Every transport: the suites that run on sockets run on each. */
+export const transports: ReadonlyArray<TransportCase> = [
+  undici,
+  { name: "FetchTransport", layer: FetchTransport.layer(), followsRedirects: true, decompresses: true },
+  {
+    name: "HttpClientTransport over NodeHttpClient.layerUndici",
+    layer: HttpClientTransport.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)),
+    followsRedirects: false,
+    decompresses: false
+  },
+  {
+    name: "HttpClientTransport over NodeHttpClient.layer",
+    layer: HttpClientTransport.layer().pipe(Layer.provide(NodeHttpClient.layer)),
+    followsRedirects: false,
+    decompresses: false
+  },
+  {
+    name: "HttpClientTransport over FetchHttpClient.layer",
+    layer: HttpClientTransport.layer().pipe(Layer.provide(FetchHttpClient.layer)),
+    followsRedirects: true,
+    decompresses: true
+  }
+]
+
+/** Starts a scripted server and a live client pointed at it (over `transport`), for the test's scope. */
+export const setup = (
+  script: TestServer.Script,
+  options: IdentityApi.Options = {},
+  transport: TransportCase = undici
+) =>
   Effect.gen(function*() {
     const server = yield* TestServer.make(script)
-    const http = yield* Layer.build(NodeHttpClient.layerUndici)
-    const identity = yield* Effect.provide(IdentityApi.make({ baseUrl: server.url, ...options }), http)
+    const context = yield* Layer.build(transport.layer)
+    const identity = yield* Effect.provide(IdentityApi.make({ baseUrl: server.url, ...options }), context)
     return { server, identity }
   })
 
@@ -78,3 +128,7 @@ export const elapseRetryWait: Effect.Effect<Duration.Duration> = Effect.tap(
  * deliberate cast of the tests: the point is to get past the types.
  */
 export const untyped = <A>(value: unknown): A => value as A
+
+/** `setup` on one transport, for a suite that runs once per transport. */
+export const setupOn = (transport: TransportCase) => (script: TestServer.Script, options: IdentityApi.Options = {}) =>
+  setup(script, options, transport)

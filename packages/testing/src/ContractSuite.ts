@@ -15,9 +15,7 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { IdentityApi, type Operation } from "@katanemo/client"
+import { IdentityApi, type Operation, Transport } from "@katanemo/client"
 import { AccountId, InternalServerErrorException, KeyId, TooManyRequestsException, UserId } from "@katanemo/models"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
@@ -86,31 +84,41 @@ export class Wire extends Context.Tag("@katanemo/testing/ContractSuite/Wire")<Wi
   readonly send: (request: WireRequest) => Effect.Effect<WireResponse>
 }>() {}
 
+/** What a raw answer may weigh, and how long it may take: far beyond any the suite asks for. */
+const wireMaxResponseBytes = 16 * 1024 * 1024
+const wireTimeoutMillis = 60_000
+
 /**
- * A {@link Wire} that sends each request to `baseUrl` through the `HttpClient` in context: the
- * one the target's client uses (`IdentityHttpFake.layer()`, or a real one to a server on a socket).
+ * A {@link Wire} that sends each request to `baseUrl` through the `Transport` in context: the
+ * one the target's client uses (`HttpClientTransport` over `IdentityHttpFake.layer()`, or any
+ * transport to a server on a socket), so the raw requests take the same way as the client's.
  *
  * @since 0.1.0
  * @category wire
  */
-export const layerWire = (baseUrl: string): Layer.Layer<Wire, never, HttpClient.HttpClient> =>
+export const layerWire = (baseUrl: string): Layer.Layer<Wire, never, Transport> =>
   Layer.effect(
     Wire,
-    Effect.map(HttpClient.HttpClient, (client) =>
-      Wire.of({
-        send: ({ body, method, path }) => {
-          const request = HttpClientRequest.make(method)(`${baseUrl}${path}`)
-          return client.execute(
-            body === undefined ? request : HttpClientRequest.bodyText(request, JSON.stringify(body), "application/json")
-          ).pipe(
-            Effect.flatMap((response) =>
-              Effect.map(response.text, (text) => ({ status: response.status, body: text }))
-            ),
-            Effect.scoped,
-            Effect.orDie
+    Effect.map(Transport, (transport) => {
+      const url = new URL(baseUrl)
+      const prefix = url.pathname.replace(/\/+$/, "")
+      return Wire.of({
+        send: ({ body, method, path }) =>
+          transport.send({
+            method,
+            origin: url.origin,
+            path: `${prefix}${path}`,
+            headers: body === undefined ? {} : { "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            maxResponseBytes: wireMaxResponseBytes,
+            timeoutMillis: wireTimeoutMillis,
+            span: undefined
+          }).pipe(
+            Effect.map(({ body, status }) => ({ status, body })),
+            Effect.orDieWith((failure) => new Error(`the wire: ${failure.reason}`, { cause: failure.cause }))
           )
-        }
-      }))
+      })
+    })
   )
 
 /**

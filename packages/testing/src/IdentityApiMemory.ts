@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import * as Headers from "@effect/platform/Headers"
 import {
   type Endpoint,
   IdentityApi,
@@ -117,7 +116,7 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Identi
             IdentityServer.respond(endpoint, store.dispatch(operation, valid, token)),
             (response) => ({
               status: response.status,
-              headers: Headers.fromInput(response.headers),
+              headers: response.headers,
               body: response.body,
               requestId: response.headers["x-request-id"]
             })

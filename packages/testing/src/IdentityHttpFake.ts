@@ -1,10 +1,11 @@
 /**
  * A wire-level fake: an `HttpClient` that answers every request from an {@link IdentityStore} by
  * running the server side of the contract in process. No sockets: `IdentityApi.layer` from
- * `@katanemo/client` runs unchanged on top of it, with its encoding, status handling, error
- * bodies, timeouts and retries. `layerClient` is that pair in one layer. Injected faults that
- * drop the answer behave as over a socket: `reset` fails the request (the client's
- * `TransportError`), `noAnswer` never answers (the client's `TimeoutError`).
+ * `@katanemo/client` runs unchanged on top of it (through `@katanemo/client/HttpClientTransport`),
+ * with its encoding, status handling, error bodies, timeouts and retries. `layerClient` is that
+ * stack in one layer. Injected faults that drop the answer behave as over a socket: `reset` fails
+ * the request (the client's `TransportError`), `noAnswer` never answers (the client's
+ * `TimeoutError`).
  *
  * On a `TestClock` (as in `it.effect`), the layer moves the clock on whenever the test is stuck
  * waiting for it, so a retry after a 429 finishes on its own instead of hanging the test.
@@ -16,6 +17,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { IdentityApi } from "@katanemo/client"
+import * as HttpClientTransport from "@katanemo/client/HttpClientTransport"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -106,6 +108,7 @@ export interface Options {
  * @example
  * ```ts
  * import { IdentityApi } from "@katanemo/client"
+import * as HttpClientTransport from "@katanemo/client/HttpClientTransport"
  * import { IdentityHttpFake, IdentityStore } from "@katanemo/testing"
  * import * as Layer from "effect/Layer"
  *
@@ -135,7 +138,7 @@ export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient,
 
 /**
  * Options of {@link layerClient}: the store's, the token the client sends, the live client's
- * other options, and the fake's.
+ * other options, its transport's, and the fake's.
  *
  * @since 0.1.0
  * @category options
@@ -145,14 +148,19 @@ export interface ClientOptions extends IdentityStore.Options, Options {
   readonly token?: Redacted.Redacted<string> | undefined
   /** Options of the live client (`maxRetries`, `timeout`, `retrySchedule`, …). */
   readonly client?: IdentityApi.Options | undefined
+  /**
+   * Options of the transport between the client and the fake, `HttpClientTransport.layer(...)`:
+   * `transformClient` (middleware over the fake `HttpClient`), `tracing`.
+   */
+  readonly transport?: HttpClientTransport.Options | undefined
 }
 
 /**
- * The live `IdentityApi` of `@katanemo/client` over the fake, and a fresh `IdentityStore` behind
- * it: the live client's retries, backoff, `Retry-After`, timeouts and JSON encoding, with no
- * sockets. A drop-in for `IdentityApiMemory.layer(options)` when a test needs the live client's
- * behaviour. A bad seed fails the layer with a {@link SeedError}, and a bad client option (a
- * `baseUrl` that is not an http(s) URL, say) with a `ConfigError` naming it.
+ * The live `IdentityApi` of `@katanemo/client` over the fake (through `HttpClientTransport`), and
+ * a fresh `IdentityStore` behind it: the live client's retries, backoff, `Retry-After`, timeouts
+ * and JSON encoding, with no sockets. A drop-in for `IdentityApiMemory.layer(options)` when a
+ * test needs the live client's behaviour. A bad seed fails the layer with a {@link SeedError}, and
+ * a bad client option (a `baseUrl` that is not an http(s) URL, say) with a `ConfigError` naming it.
  *
  * Warning: with `advanceTestClock` on (the default), a test that waits on real I/O (a file, a
  * socket, a child process) while a call is in flight may see the `TestClock` move, as though the
@@ -183,6 +191,7 @@ export function layerClient(
     ...(options.token === undefined ? {} : { token: options.token })
   }
   return IdentityApi.layer(client).pipe(
+    Layer.provide(HttpClientTransport.layer(options.transport)),
     Layer.provide(layer(options)),
     Layer.provideMerge(IdentityStore.layer(options))
   )

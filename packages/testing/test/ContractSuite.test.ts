@@ -1,12 +1,14 @@
 import { describe, it } from "@effect/vitest"
 import { ContractSuite } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
-import { memory, socket, wire } from "./targets.js"
+import { memory, socket, transports, wire } from "./targets.js"
 
 const targets = [
   ["the in-memory layer", memory],
-  ["the live client over the wire-level fake", wire],
-  ["the live client against the server on a socket", socket]
+  ["the live client over the wire-level fake (HttpClientTransport)", wire],
+  ...transports.map(([name, transport]) =>
+    [`the live client against the server on a socket, over ${name}`, socket(transport)] as const
+  )
 ] as const
 
 for (const [name, target] of targets) {

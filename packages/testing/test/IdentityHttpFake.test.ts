@@ -1,5 +1,7 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi, InternalServerErrorException } from "@katanemo/client"
+import * as HttpClientTransport from "@katanemo/client/HttpClientTransport"
 import { AccountId, type Tags, TooManyRequestsException, UserId } from "@katanemo/models"
 import { IdentityApiMemory, IdentityHttpFake, IdentityStore } from "@katanemo/testing"
 import * as Chunk from "effect/Chunk"
@@ -22,7 +24,11 @@ const live = (options: IdentityStore.Options = {}, token?: string) =>
     baseUrl: "http://katanemo.test",
     ...(token === undefined ? {} : { token: Redacted.make(token) })
   })
-    .pipe(Layer.provide(IdentityHttpFake.layer()), Layer.provideMerge(Layer.orDie(IdentityStore.layer(options))))
+    .pipe(
+      Layer.provide(HttpClientTransport.layer()),
+      Layer.provide(IdentityHttpFake.layer()),
+      Layer.provideMerge(Layer.orDie(IdentityStore.layer(options)))
+    )
 
 describe("IdentityHttpFake under the live client", () => {
   it.effect("the client's retries run unchanged: a 429 with Retry-After is waited out", () =>
@@ -178,6 +184,20 @@ describe("IdentityHttpFake under the live client", () => {
       assert.strictEqual(bad._tag, "SeedError")
       assert.match(bad.message, /accounts\[1\]\.accountId: duplicate account "a"/)
     }))
+
+  it.effect("layerClient: the transport's options reach the HttpClient over the fake", () => {
+    const seen: Array<string> = []
+    return Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      assert.deepStrictEqual(yield* identity.getUsersForAccount({ accountId: acme }), [])
+      assert.deepStrictEqual(seen, ["GET http://katanemo.test/org/acme/user"])
+    }).pipe(Effect.provide(IdentityHttpFake.layerClient({
+      transport: {
+        transformClient: (client) =>
+          HttpClient.tapRequest(client, (request) => Effect.sync(() => seen.push(`${request.method} ${request.url}`)))
+      }
+    })))
+  })
 
   it.effect("layerClient: tags nested 100,000 levels deep are an InvalidRequestError, not a defect, and nothing is sent", () =>
     Effect.gen(function*() {

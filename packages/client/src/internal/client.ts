@@ -4,22 +4,18 @@
  *
  * @internal
  */
-import * as Headers from "@effect/platform/Headers"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { identity } from "effect/Function"
+import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import type { Call, Endpoint } from "../Endpoint.js"
 import { type CommonError, InvalidRequestError, type RawError, TimeoutError, TransportError } from "../Errors.js"
 import type { IdentityApi } from "../IdentityApi.js"
 import { defaultBaseUrl, defaultMaxResponseBytes, defaultMaxRetries, defaultTimeout } from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
+import type { Transport } from "../Transport.js"
 import { interpret } from "./interpret.js"
 import { problems } from "./options.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
@@ -66,14 +62,30 @@ const describe = (error: unknown): string => {
   return [...new Set(parts)].join(": ") || "request failed"
 }
 
-const transportError = (call: Call, error: HttpClientError.HttpClientError, scrub: Scrub): TransportError =>
-  new TransportError({
-    ...call,
-    reason: isConnectionRefused(error) ? "ConnectionRefused" : "Transport",
-    detail: scrub(describe(error.cause ?? error)),
-    // only the underlying cause: the HttpClient error itself holds the request, with its headers
-    ...(error.cause === undefined ? {} : { cause: error.cause })
-  })
+const transportError = (call: Call, failure: Transport.Failure, maxResponseBytes: number, scrub: Scrub) =>
+  failure.reason === "ResponseTooLarge"
+    ? new TransportError({
+      ...call,
+      reason: "ResponseTooLarge",
+      detail: `the response body exceeds ${maxResponseBytes} bytes`
+    })
+    : new TransportError({
+      ...call,
+      reason: isConnectionRefused(failure.cause) ? "ConnectionRefused" : "Transport",
+      detail: scrub(failure.cause === undefined ? failure.detail ?? "request failed" : describe(failure.cause)),
+      // only the underlying cause: nothing that holds the request, with its headers
+      ...(failure.cause === undefined ? {} : { cause: failure.cause })
+    })
+
+/** Header names in lower case, as HTTP/2 and every transport here send them. */
+const lowerCaseNames = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const name of Object.keys(headers)) {
+    const value = headers[name]
+    if (value !== undefined) out[name.toLowerCase()] = value
+  }
+  return out
+}
 
 /** The client every operation runs on, built once by `IdentityApi.make`. */
 export interface Engine {
@@ -91,97 +103,65 @@ export interface Engine {
   ) => Effect.Effect<RawResponse, RawError>
 }
 
-/** Matches every header name. */
-const everyHeader: ReadonlyArray<RegExp> = [/./]
+/** The `traceparent` header (W3C Trace Context) of a span, for the server to join the trace. */
+const traceparent = (span: Tracer.Span): string => `00-${span.traceId}-${span.spanId}-${span.sampled ? "01" : "00"}`
 
-/** Builds the engine over an `HttpClient`, with the client's options. */
-export const makeEngine = (http: HttpClient.HttpClient, options: IdentityApi.Options): Engine => {
-  const baseUrl = String(options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
+/**
+ * The retries, as children of the call's span (their log lines with it). The first attempt runs
+ * without: providing the span as the parent copies the fiber's context, on every call.
+ */
+const inSpan = <A, E>(effect: Effect.Effect<A, E>, span: Tracer.Span | undefined): Effect.Effect<A, E> =>
+  span === undefined ? effect : Effect.withParentSpan(effect, span)
+
+/**
+ * Ends the call's span. A success ends it without the value: a span keeps the exit it ended
+ * with, and holding a list of 1,000 users there kept it alive into the old generation, where its
+ * `Redacted` tokens (entries of a `WeakMap`) made each major GC cost milliseconds.
+ */
+const endSpan = <A, E>(span: Tracer.Span, exit: Exit.Exit<A, E>) =>
+  Effect.clockWith((clock) =>
+    Effect.sync(() => span.end(clock.unsafeCurrentTimeNanos(), Exit.isSuccess(exit) ? Exit.void : exit))
+  )
+
+/** Builds the engine over a transport, with the client's options. */
+export const makeEngine = (transport: Transport.Service, options: IdentityApi.Options): Engine => {
+  const base = new URL(String(options.baseUrl ?? defaultBaseUrl))
+  const origin = base.origin
+  const basePath = base.pathname.replace(/\/+$/, "")
   const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
   // whatever the server sends back, an error never shows the token
   const scrub = scrubber(token === undefined ? undefined : Redacted.value(token))
-  const client = (options.transformClient ?? identity)(http)
-  // Built once: every request starts from these (the token's header is redacted in spans and logs).
-  const headers = Headers.fromInput({
+  // Built once: every request starts from these.
+  const headers: Readonly<Record<string, string>> = {
     "user-agent": userAgent,
     accept: "application/json",
     ...(token === undefined ? {} : { authorization: `Bearer ${Redacted.value(token)}` })
-  })
+  }
   const clientTimeout = options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
   const clientDeadline = options.deadline === undefined ? undefined : Duration.decode(options.deadline)
   const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
-
-  /** One attempt: send, read the body, within the per-attempt timeout. */
+  const withSpan = options.span !== false
   const maxResponseBytes = options.maxResponseBytes !== undefined && Number.isFinite(options.maxResponseBytes)
     ? Math.max(0, options.maxResponseBytes)
     : defaultMaxResponseBytes
-  const decoder = new TextDecoder()
 
-  /**
-   * Reads a body of at most `maxResponseBytes`: a declared larger one is not read at all; an
-   * undeclared (chunked) one is read chunk by chunk and dropped once it outgrows the limit.
-   */
-  const readBody = (call: Call, response: HttpClientResponse.HttpClientResponse) => {
-    const tooLarge = () =>
-      new TransportError({
-        ...call,
-        reason: "ResponseTooLarge",
-        detail: `the response body exceeds ${maxResponseBytes} bytes`
-      })
-    // A declared length is trusted only for an uncompressed body (a client that decompresses, as
-    // fetch does, would read more than it declares) and only up to the limit; anything else is
-    // read as a stream, counted, and dropped at the limit.
-    const length = response.headers["content-length"]
-    const encoding = response.headers["content-encoding"]
-    if (
-      length !== undefined && /^\d+$/.test(length) && Number(length) <= maxResponseBytes
-      && (encoding === undefined || encoding === "identity")
-    ) {
-      return Effect.mapError(response.text, (error) => transportError(call, error, scrub))
-    }
-    return response.stream.pipe(
-      Stream.mapError((error) => transportError(call, error, scrub)),
-      Stream.runFoldEffect({ chunks: new Array<Uint8Array>(), size: 0 }, (acc, chunk) => {
-        acc.size += chunk.byteLength
-        acc.chunks.push(chunk)
-        return acc.size > maxResponseBytes ? Effect.fail(tooLarge()) : Effect.succeed(acc)
-      }),
-      Effect.map(({ chunks, size }) => {
-        const all = new Uint8Array(size)
-        let offset = 0
-        for (const chunk of chunks) {
-          all.set(chunk, offset)
-          offset += chunk.byteLength
-        }
-        return decoder.decode(all)
-      })
-    )
-  }
-
-  // The HttpClient's span records the value of every request and response header, redacting by
-  // name only. A server may echo the token in any header (some gateways do): with a token, that
-  // span redacts every header's value. The operation's own span carries what is safe to show.
-  const execute = token === undefined
-    ? client.execute
-    : (request: HttpClientRequest.HttpClientRequest) =>
-      Effect.locally(client.execute(request), Headers.currentRedactedNames, everyHeader)
-
-  const attempt = (call: Call, request: HttpClientRequest.HttpClientRequest, timeout: Duration.Duration) =>
-    execute(request).pipe(
-      Effect.mapError((error) => transportError(call, error, scrub)),
-      Effect.flatMap((response) =>
-        Effect.map(readBody(call, response), (body): RawResponse => ({
+  /** One attempt, within the per-attempt timeout (the transport's one timer). */
+  const attempt = (call: Call, request: Transport.Request) =>
+    Effect.matchEffect(transport.send(request), {
+      onFailure: (failure) =>
+        Effect.fail(
+          failure.reason === "Timeout"
+            ? new TimeoutError({ ...call, scope: "attempt", timeoutMillis: request.timeoutMillis })
+            : transportError(call, failure, maxResponseBytes, scrub)
+        ),
+      onSuccess: (response) =>
+        Effect.succeed<RawResponse>({
           status: response.status,
           headers: response.headers,
-          body,
+          body: response.body,
           requestId: requestIdOf(response.headers)
-        }))
-      ),
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () => new TimeoutError({ ...call, scope: "attempt", timeoutMillis: Duration.toMillis(timeout) })
-      })
-    )
+        })
+    })
 
   /** Validates the input, sends the request with retries and the deadline, in the operation's span. */
   const send = <In, A, NotFound, B, E>(
@@ -207,53 +187,75 @@ export const makeEngine = (http: HttpClient.HttpClient, options: IdentityApi.Opt
       if (bad.length > 0) {
         return Effect.fail(new InvalidRequestError({ ...call, issues: bad.map((p) => `${p.name}: ${p.message}`) }))
       }
-      let request = HttpClientRequest.make(endpoint.method)(baseUrl + call.path, { headers })
+      let body: string | undefined
       if (endpoint.body !== undefined) {
-        const body = endpoint.body(valid.right)
-        if (Either.isLeft(body)) return Effect.fail(InvalidRequestError.fromParseError(call, body.left))
-        request = HttpClientRequest.bodyUnsafeJson(request, body.right)
+        const encoded = endpoint.body(valid.right)
+        if (Either.isLeft(encoded)) return Effect.fail(InvalidRequestError.fromParseError(call, encoded.left))
+        body = JSON.stringify(encoded.right)
       }
-      if (options?.headers !== undefined) {
-        request = HttpClientRequest.setHeaders(request, options.headers)
+      const timeout = options?.timeout === undefined ? clientTimeout : Duration.decode(options.timeout)
+      const request = (
+        span: Tracer.Span | undefined,
+        extra: Readonly<Record<string, string>> | undefined
+      ): Transport.Request => ({
+        method: endpoint.method,
+        origin,
+        path: basePath + call.path,
+        headers: extra === undefined && body === undefined && options?.headers === undefined
+          ? headers
+          : {
+            ...headers,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+            ...extra,
+            ...(options?.headers === undefined ? {} : lowerCaseNames(options.headers))
+          },
+        body,
+        maxResponseBytes,
+        timeoutMillis: Duration.toMillis(timeout),
+        span
+      })
+
+      const run = (sent: Transport.Request, span: Tracer.Span | undefined) => {
+        const once = attempt(call, sent)
+        // The common case pays for no retry machinery: the schedule is built on the first failure.
+        const retried = Effect.matchEffect(once, {
+          onSuccess: (response) =>
+            isRetryableStatus(call.method, response.status)
+              ? inSpan(retry(call, once, new RetryableResponse(response), options), span)
+              : Effect.succeed(response),
+          onFailure: (error) =>
+            isRetryable(call.method)(error) ? inSpan(retry(call, once, error, options), span) : Effect.fail(error)
+        })
+        const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
+        const bounded = deadline === undefined ? retried : retried.pipe(
+          Effect.timeoutFail({
+            duration: deadline,
+            onTimeout: () =>
+              new TimeoutError({ ...call, scope: "deadline", timeoutMillis: Duration.toMillis(deadline) })
+          })
+        )
+        return Effect.flatMap(bounded, (response) => {
+          if (span !== undefined) {
+            span.attribute("http.response.status_code", response.status)
+            const id = requestId(response.requestId, scrub)
+            if (id !== undefined) span.attribute("katanemo.request_id", id)
+          }
+          return then(call, response)
+        })
       }
 
-      const timeout = options?.timeout === undefined ? clientTimeout : Duration.decode(options.timeout)
-      const once = attempt(call, request, timeout)
-      // The common case pays for no retry machinery: the schedule is built on the first failure.
-      const retried = Effect.matchEffect(once, {
-        onSuccess: (response) =>
-          isRetryableStatus(call.method, response.status)
-            ? retry(call, once, new RetryableResponse(response), options)
-            : Effect.succeed(response),
-        onFailure: (error) => isRetryable(call.method)(error) ? retry(call, once, error, options) : Effect.fail(error)
-      })
-      const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
-      const bounded = deadline === undefined ? retried : retried.pipe(
-        Effect.timeoutFail({
-          duration: deadline,
-          onTimeout: () => new TimeoutError({ ...call, scope: "deadline", timeoutMillis: Duration.toMillis(deadline) })
-        })
-      )
-      return bounded.pipe(
-        Effect.flatMap((response) => {
-          const id = requestId(response.requestId, scrub)
-          return Effect.zipRight(
-            Effect.annotateCurrentSpan(
-              id === undefined
-                ? { "http.response.status_code": response.status }
-                : { "http.response.status_code": response.status, "katanemo.request_id": id }
-            ),
-            then(call, response)
-          )
-        }),
-        Effect.withSpan(`IdentityApi.${endpoint.operation}`, {
+      if (!withSpan) return run(request(undefined, undefined), undefined)
+      return Effect.flatMap(
+        Effect.makeSpan(`IdentityApi.${endpoint.operation}`, {
           kind: "client",
           attributes: {
             "katanemo.operation": endpoint.operation,
             "katanemo.account_id": endpoint.accountId(valid.right)
           },
           captureStackTrace: false
-        })
+        }),
+        (span) =>
+          Effect.onExit(run(request(span, { traceparent: traceparent(span) }), span), (exit) => endSpan(span, exit))
       )
     })
 

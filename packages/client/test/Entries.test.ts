@@ -1,0 +1,57 @@
+/**
+ * What each entry point loads at run time: the root chooses no platform, and each transport brings
+ * only what it runs on. The graph is read from the sources as TypeScript compiles them (imports
+ * used only as types are erased), following relative imports.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import ts from "typescript"
+
+const src = new URL("../src/", import.meta.url).pathname
+
+/** The packages (bare specifiers) a module loads at run time, through its relative imports too. */
+const runtimeImports = (entry: string): ReadonlyArray<string> => {
+  const seen = new Set<string>()
+  const packages = new Set<string>()
+  const visit = (file: string) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const js = ts.transpileModule(fs.readFileSync(file, "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
+    }).outputText
+    for (const [, specifier] of js.matchAll(/(?:^|\n)\s*(?:import|export)\b[^"';]*?["']([^"']+)["']/g)) {
+      if (specifier === undefined) continue
+      if (specifier.startsWith(".")) visit(path.resolve(path.dirname(file), specifier.replace(/\.js$/, ".ts")))
+      else packages.add(specifier)
+    }
+  }
+  visit(path.join(src, entry))
+  return [...packages].sort()
+}
+
+const matching = (imports: ReadonlyArray<string>, pattern: RegExp) => imports.filter((s) => pattern.test(s))
+
+describe("entry points load only what they run on", () => {
+  it("the root (@katanemo/client): neither @effect/platform nor undici", () => {
+    const imports = runtimeImports("index.ts")
+    assert.isTrue(imports.includes("effect/Effect"), "the walk sees the root's imports")
+    assert.deepStrictEqual(matching(imports, /^@effect\/platform|^undici/), [])
+  })
+
+  it("FetchTransport: no @effect/platform, no undici, no Node built-in", () => {
+    assert.deepStrictEqual(matching(runtimeImports("FetchTransport.ts"), /^@effect\/platform|^undici|^node:/), [])
+  })
+
+  it("UndiciTransport: undici, and no @effect/platform", () => {
+    const imports = runtimeImports("UndiciTransport.ts")
+    assert.deepStrictEqual(matching(imports, /^undici/), ["undici"])
+    assert.deepStrictEqual(matching(imports, /^@effect\/platform/), [])
+  })
+
+  it("HttpClientTransport: @effect/platform, and no undici", () => {
+    const imports = runtimeImports("HttpClientTransport.ts")
+    assert.isNotEmpty(matching(imports, /^@effect\/platform\//))
+    assert.deepStrictEqual(matching(imports, /^undici/), [])
+  })
+})
