@@ -9,18 +9,9 @@
 import * as os from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
+import { thousandUsers } from "./users.mjs"
 
-const user = (i) => ({
-  accountId: "acme",
-  serviceId: "svc-bench",
-  userId: `user${i}@acme.example`,
-  isAdmin: i % 10 === 0,
-  isActive: i % 3 !== 0,
-  token: `tok_${i.toString(36).padStart(12, "0")}`,
-  tags: { team: [`team-${i % 7}`], site: ["eu", "us"] },
-  roles: ["developer", ...(i % 5 === 0 ? ["oncall"] : [])]
-})
-const text = JSON.stringify(Array.from({ length: 1000 }, (_, i) => user(i)))
+const text = thousandUsers
 
 const builds = [
   ["current build", await import("@katanemo/models")],

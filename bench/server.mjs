@@ -4,21 +4,11 @@
 // (run.mjs, after each variant's run), it answers the counts since the last question, so every run
 // records how many connections its calls took, and run.mjs sees whether the SDK's span was on.
 import * as http from "node:http"
-
-const user = (i) => ({
-  accountId: "acme",
-  serviceId: "svc-bench",
-  userId: `user${i}@acme.example`,
-  isAdmin: i % 10 === 0,
-  isActive: i % 3 !== 0,
-  token: `tok_${i.toString(36).padStart(12, "0")}`,
-  tags: { team: [`team-${i % 7}`], site: ["eu", "us"] },
-  roles: ["developer", ...(i % 5 === 0 ? ["oncall"] : [])]
-})
+import { thousandUsers, user } from "./users.mjs"
 
 const answers = new Map([
   ["GET /org/acme/user/ada%40acme.example", [200, JSON.stringify({ ...user(1), userId: "ada@acme.example" })]],
-  ["GET /org/acme/user", [200, JSON.stringify(Array.from({ length: 1000 }, (_, i) => user(i)))]],
+  ["GET /org/acme/user", [200, thousandUsers]],
   ["POST /org/acme/keys", [
     200,
     JSON.stringify({ clientId: "ck_bench0000000000000", clientSecret: "cs_" + "x".repeat(40) })
