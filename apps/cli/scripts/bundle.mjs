@@ -18,7 +18,7 @@ await esbuild.build({
   target: "node20",
   // not minified: it measured no faster (V8 parses lazily), and a stack trace stays readable
   minify: false,
-  // undici (under @effect/platform-node) is CommonJS and requires Node's own modules; an ES module
+  // undici (under @katanemo/client/UndiciTransport) is CommonJS and requires Node's own modules; an ES module
   // has no `require`, so the bundle makes one
   banner: {
     js: "import { createRequire as __katanemoCreateRequire } from \"node:module\"\n"
