@@ -74,6 +74,19 @@ describe("interpret", () => {
     }))
 })
 
+describe("an API exception's stack", () => {
+  it.effect("holds no frames (they would show only the SDK reading a response), and the limit is restored", () =>
+    Effect.gen(function*() {
+      const limit = Error.stackTraceLimit
+      const error = yield* Effect.flip(
+        interpret(endpoint, call, { status: 409, headers: {}, body: "{\"message\":\"taken\"}", requestId: undefined })
+      )
+      assert.strictEqual(error._tag, "ConflictException")
+      assert.notMatch(error.stack ?? "", /\n\s+at /)
+      assert.strictEqual(Error.stackTraceLimit, limit)
+    }))
+})
+
 describe("unexpectedStatus", () => {
   const answer = { ...call, status: 418 }
 

@@ -42,7 +42,25 @@ const decodeExceptionBody = Schema.decodeEither(Schema.parseJson(ExceptionBody))
  * message. Every string from the body is scrubbed of the token once decoded (a JSON escape cannot
  * hide it), then cut to 2 KiB (a cut cannot leave half of it).
  */
-const exception = <E>(cls: new(props: ApiExceptions.Props) => E, answer: Answer, text: string, scrub: Scrub): E => {
+const exception = <E>(cls: new(props: ApiExceptions.Props) => E, answer: Answer, text: string, scrub: Scrub): E =>
+  withoutStack(() => build(cls, answer, text, scrub))
+
+/**
+ * Runs `f` with no stack captured by the errors it makes. An exception's stack would show only
+ * where the SDK reads a response (Effect's spans show where the call came from), and capturing
+ * it was the costliest step of a 409 (about 7% of the CPU).
+ */
+const withoutStack = <A>(f: () => A): A => {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return f()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
+const build = <E>(cls: new(props: ApiExceptions.Props) => E, answer: Answer, text: string, scrub: Scrub): E => {
   const decoded = decodeExceptionBody(text)
   if (Either.isLeft(decoded)) return new cls(text === "" ? answer : { message: shown(text, scrub), ...answer })
   const { errorCode, message } = decoded.right
