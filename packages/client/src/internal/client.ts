@@ -137,7 +137,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
     accept: "application/json",
     ...(token === undefined ? {} : { authorization: `Bearer ${Redacted.value(token)}` })
   }
-  const clientTimeout = options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout)
+  const clientTimeoutMillis = Duration.toMillis(options.timeout === undefined ? defaultTimeout : options.timeout)
   const clientDeadline = options.deadline === undefined ? undefined : Duration.decode(options.deadline)
   const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
   const withSpan = options.span !== false
@@ -193,30 +193,31 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         if (Either.isLeft(encoded)) return Effect.fail(InvalidRequestError.fromParseError(call, encoded.left))
         body = JSON.stringify(encoded.right)
       }
-      const timeout = options?.timeout === undefined ? clientTimeout : Duration.decode(options.timeout)
-      const request = (
-        span: Tracer.Span | undefined,
-        extra: Readonly<Record<string, string>> | undefined
-      ): Transport.Request => ({
+      const timeoutMillis = options?.timeout === undefined
+        ? clientTimeoutMillis
+        : Duration.toMillis(Duration.decode(options.timeout))
+      // the shared headers as they are, unless this call adds some: a body's type, the span's
+      // traceparent, the caller's own
+      const request = (span: Tracer.Span | undefined): Transport.Request => ({
         method: endpoint.method,
         origin,
         path: basePath + call.path,
-        headers: extra === undefined && body === undefined && options?.headers === undefined
+        headers: span === undefined && body === undefined && options?.headers === undefined
           ? headers
           : {
             ...headers,
             ...(body === undefined ? {} : { "content-type": "application/json" }),
-            ...extra,
+            ...(span === undefined ? {} : { traceparent: traceparent(span) }),
             ...(options?.headers === undefined ? {} : lowerCaseNames(options.headers))
           },
         body,
         maxResponseBytes,
-        timeoutMillis: Duration.toMillis(timeout),
+        timeoutMillis,
         span
       })
 
-      const run = (sent: Transport.Request, span: Tracer.Span | undefined) => {
-        const once = attempt(call, sent)
+      const run = (span: Tracer.Span | undefined) => {
+        const once = attempt(call, request(span))
         // The common case pays for no retry machinery: the schedule is built on the first failure.
         const retried = Effect.matchEffect(once, {
           onSuccess: (response) =>
@@ -244,7 +245,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         })
       }
 
-      if (!withSpan) return run(request(undefined, undefined), undefined)
+      if (!withSpan) return run(undefined)
       return Effect.flatMap(
         Effect.makeSpan(`IdentityApi.${endpoint.operation}`, {
           kind: "client",
@@ -254,8 +255,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
           },
           captureStackTrace: false
         }),
-        (span) =>
-          Effect.onExit(run(request(span, { traceparent: traceparent(span) }), span), (exit) => endSpan(span, exit))
+        (span) => Effect.onExit(run(span), (exit) => endSpan(span, exit))
       )
     })
 
