@@ -234,6 +234,9 @@ const spanAt50 = spanCost.find((c) => c.callsPerSecond !== undefined)
 
 // --- the report, in Markdown ---
 const fixed = (value, digits = 3) => (value === undefined ? "-" : value.toFixed(digits))
+/** The median of one figure across runs, and the least in brackets, in whole milliseconds. */
+const medianAndLeast = (runs, key) =>
+  `${fixed(median(runs.map((r) => r[key])), 0)} (${fixed(Math.min(...runs.map((r) => r[key])), 0)})`
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
 const signed = (percent) => `${percent >= 0 ? "+" : ""}${percent.toFixed(1)}%`
 const name = `${startedAt.toISOString().slice(0, 16).replace(":", "")}Z-${commit.slice(0, 7)}${dirty ? "-dirty" : ""}`
@@ -364,9 +367,7 @@ const report = [
   "| program | wall ms | CPU ms |",
   "|---|---|---|",
   ...launch.filter((p) => p.kind === "help").map(({ name, runs }) =>
-    `| ${name} | ${fixed(median(runs.map((r) => r.wallMs)), 0)} (${
-      fixed(Math.min(...runs.map((r) => r.wallMs)), 0)
-    }) | ${fixed(median(runs.map((r) => r.cpuMs)), 0)} (${fixed(Math.min(...runs.map((r) => r.cpuMs)), 0)}) |`
+    `| ${name} | ${medianAndLeast(runs, "wallMs")} | ${medianAndLeast(runs, "cpuMs")} |`
   ),
   "",
   "An SDK program (one `getUser`), from the start of its process to its first response: Node's own start",
@@ -375,11 +376,9 @@ const report = [
   "| program | process start to first response ms | CPU to first response ms | script start to first response ms |",
   "|---|---|---|---|",
   ...launch.filter((p) => p.kind === "first").map(({ name, runs }) =>
-    `| ${name} | ${fixed(median(runs.map((r) => r.startToFirstResponseMs)), 0)} (${
-      fixed(Math.min(...runs.map((r) => r.startToFirstResponseMs)), 0)
-    }) | ${fixed(median(runs.map((r) => r.cpuToFirstResponseMs)), 0)} (${
-      fixed(Math.min(...runs.map((r) => r.cpuToFirstResponseMs)), 0)
-    }) | ${fixed(median(runs.map((r) => r.importToFirstResponseMs)), 0)} |`
+    `| ${name} | ${medianAndLeast(runs, "startToFirstResponseMs")} | ${
+      medianAndLeast(runs, "cpuToFirstResponseMs")
+    } | ${fixed(median(runs.map((r) => r.importToFirstResponseMs)), 0)} |`
   ),
   "",
   "## One getUser without sockets (micro.mjs, wall time per call)",
