@@ -10,6 +10,7 @@ import type { CallContext, NotFoundException, ResponseContext } from "@katanemo/
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
+import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
 import type { UnexpectedStatusError } from "./Errors.js"
@@ -103,8 +104,17 @@ export interface Endpoint<In, A, NotFound> {
   readonly path: (input: In) => string
   /** The wire body from a valid input; absent for operations without one. */
   readonly body: ((input: In) => Either.Either<unknown, ParseResult.ParseError>) | undefined
-  /** The account an input addresses. */
-  readonly accountId: (input: In) => string
+  /**
+   * The account an input addresses, for the call's span: the input's `accountId` where the
+   * template has an `{accountId}` parameter; `undefined` for an operation of no account
+   * (`getShortTermToken`).
+   */
+  readonly accountId: (input: In) => string | undefined
+  /**
+   * The secrets an input carries (the client secret of a token exchange), which no error of the
+   * call may show; absent for operations without one.
+   */
+  readonly secrets: ((input: In) => ReadonlyArray<Redacted.Redacted<string>>) | undefined
   /** Decodes a success body from its text. */
   readonly decode: (text: string) => Effect.Effect<A, ParseResult.ParseError>
   /** Encodes an answer to its wire JSON. */
@@ -144,6 +154,8 @@ interface MakeOptions<T extends string, In, InI, A, I, B, BI> {
   readonly fastDecode?: ((json: unknown) => A | undefined) | undefined
   /** Whether the operation lists 404: then a 404 is `NotFoundException`, else `UnexpectedStatusError`. */
   readonly listsNotFound: boolean
+  /** The secrets of a valid input, which no error of the call may show. */
+  readonly secrets?: ((input: In) => ReadonlyArray<Redacted.Redacted<string>>) | undefined
 }
 
 /** Decodes a success body: the fast decoder when there is one and it accepts, else the schema. */
@@ -188,8 +200,14 @@ const pathOf = (segments: ReadonlyArray<Segment>) => (input: { readonly [field: 
   return path
 }
 
-/** What an input must have for template `T`: the account, and a string for each parameter. */
-type TemplateInput<T extends string> = { readonly accountId: string } & { readonly [K in TemplateParams<T>]: string }
+/** What an input must have for template `T`: a string for each parameter. */
+type TemplateInput<T extends string> = { readonly [K in TemplateParams<T>]: string }
+
+/** The account of an input, where the template has an `{accountId}` parameter. */
+const accountOf = (segments: ReadonlyArray<Segment>) =>
+  segments.some((part) => "param" in part && part.param === "accountId")
+    ? (input: { readonly [field: string]: unknown }): string | undefined => String(input.accountId)
+    : (): undefined => undefined
 
 /**
  * Builds an {@link Endpoint}; its schemas are compiled here, once, not per call. The path comes
@@ -243,7 +261,8 @@ export function make<
     decodeInput: Schema.decodeUnknown(options.input, { errors: "all" }),
     path: pathOf(segments),
     body: options.body === undefined ? undefined : Schema.encodeUnknownEither(options.body, { errors: "all" }),
-    accountId: (input) => input.accountId,
+    accountId: accountOf(segments),
+    secrets: options.secrets,
     decode: decoder(options.success, options.fastDecode),
     encodeSuccess: Schema.encode(options.success),
     onNotFound: options.listsNotFound ? ({ listed }) => listed() : ({ unlisted }) => unlisted(),

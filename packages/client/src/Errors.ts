@@ -208,3 +208,11 @@ export type GetUserError = AddressedError
  * @category errors
  */
 export type UpdateUserError = AddressedError
+/**
+ * What the token exchange can fail with: {@link CommonError}. A rejected key id or secret is an
+ * `UnauthorizedException` (401).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetShortTermTokenError = CommonError

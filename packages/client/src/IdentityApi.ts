@@ -8,6 +8,8 @@ import {
   ClientKeyRequest,
   ClientKeyResponse,
   FastDecode,
+  TokenRequest,
+  TokenResponse,
   UserRequest,
   UserResponse
 } from "@katanemo/models"
@@ -28,13 +30,22 @@ import type {
   DeleteClientKeyError,
   GetClientKeyError,
   GetClientKeyListError,
+  GetShortTermTokenError,
   GetUserError,
   GetUsersForAccountError,
   RawError,
   UpdateUserError
 } from "./Errors.js"
 import * as IdentityApiConfig from "./IdentityApiConfig.js"
-import { AccountInput, CreateClientKeyInput, CreateUserInput, KeyInput, UpdateUserInput, UserInput } from "./Inputs.js"
+import {
+  AccountInput,
+  CreateClientKeyInput,
+  CreateUserInput,
+  KeyInput,
+  TokenInput,
+  UpdateUserInput,
+  UserInput
+} from "./Inputs.js"
 import { type Engine, makeEngine } from "./internal/client.js"
 import type { RawResponse } from "./RawResponse.js"
 import { Transport } from "./Transport.js"
@@ -42,7 +53,8 @@ import { Transport } from "./Transport.js"
 const UserRequestBody = Schema.Struct(UserRequest.fields).annotations({ identifier: "UserRequest" })
 
 /**
- * The eight operations, described once: method, path, input, body and success schemas. The live
+ * The nine operations (the eight of the contract's `identity` tag, and the token exchange),
+ * described once: method, path, input, body and success schemas. The live
  * client runs on these; the in-memory layers validate inputs the same way.
  *
  * @since 0.1.0
@@ -123,11 +135,21 @@ export const endpoints = {
     success: UserResponse,
     fastDecode: FastDecode.userResponse,
     listsNotFound: true
+  }),
+  getShortTermToken: Endpoint.make({
+    operation: "getShortTermToken",
+    method: "POST",
+    template: "/token",
+    input: TokenInput,
+    body: Schema.Struct(TokenRequest.fields).annotations({ identifier: "TokenRequest" }),
+    success: TokenResponse,
+    listsNotFound: false,
+    secrets: (input) => [input.clientSecret]
   })
 }
 
 /**
- * The names of the eight operations.
+ * The names of the nine operations.
  *
  * @since 0.1.0
  * @category contract
@@ -165,6 +187,7 @@ const fromEngine = (engine: Engine): IdentityApi.Service => ({
   getUsersForAccount: (input, options) => engine.call(endpoints.getUsersForAccount, input, options),
   getUser: (input, options) => engine.call(endpoints.getUser, input, options),
   updateUser: (input, options) => engine.call(endpoints.updateUser, input, options),
+  getShortTermToken: (input, options) => engine.call(endpoints.getShortTermToken, input, options),
   raw: {
     createClientKey: (input, options) => engine.raw(endpoints.createClientKey, input, options),
     getClientKeyList: (input, options) => engine.raw(endpoints.getClientKeyList, input, options),
@@ -173,7 +196,8 @@ const fromEngine = (engine: Engine): IdentityApi.Service => ({
     createUserForAccount: (input, options) => engine.raw(endpoints.createUserForAccount, input, options),
     getUsersForAccount: (input, options) => engine.raw(endpoints.getUsersForAccount, input, options),
     getUser: (input, options) => engine.raw(endpoints.getUser, input, options),
-    updateUser: (input, options) => engine.raw(endpoints.updateUser, input, options)
+    updateUser: (input, options) => engine.raw(endpoints.updateUser, input, options),
+    getShortTermToken: (input, options) => engine.raw(endpoints.getShortTermToken, input, options)
   }
 })
 
@@ -378,7 +402,17 @@ export declare namespace IdentityApi {
       options?: CallOptions
     ) => Effect.Effect<UserResponse, UpdateUserError>
     /**
-     * The same eight operations, answering the response as it arrived (status, headers, body
+     * Trades an API key's id and secret for a short-lived bearer token. `POST /token`. The call
+     * sends no `Authorization` of its own need (the API does not ask for one), and its span
+     * carries no account. The secret and the token are `Redacted`; a rejected pair is an
+     * `UnauthorizedException`. `IdentityApi.layerClientCredentials` makes these calls for you.
+     */
+    readonly getShortTermToken: (
+      input: TokenInput,
+      options?: CallOptions
+    ) => Effect.Effect<TokenResponse, GetShortTermTokenError>
+    /**
+     * The same nine operations, answering the response as it arrived (status, headers, body
      * text) instead of decoding it. Retries and timeouts still apply; no status is an error.
      */
     readonly raw: {
@@ -390,6 +424,8 @@ export declare namespace IdentityApi {
       readonly getUsersForAccount: RawCall<AccountInput>
       readonly getUser: RawCall<UserInput>
       readonly updateUser: RawCall<UpdateUserInput>
+      /** Its body holds the token in clear: `raw` answers the response as it arrived. */
+      readonly getShortTermToken: RawCall<TokenInput>
     }
   }
 }

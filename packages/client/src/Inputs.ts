@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as Models from "@katanemo/models"
-import { ClientKeyRequest, UserRequest } from "@katanemo/models"
+import { ClientKeyRequest, TokenRequest, UserRequest } from "@katanemo/models"
 import type * as Brand from "effect/Brand"
 import * as Schema from "effect/Schema"
 
@@ -124,3 +124,19 @@ export const UpdateUserInput = Schema.Struct({ ...UserRequest.fields, accountId:
  * @category inputs
  */
 export type UpdateUserInput = Plain<typeof UpdateUserInput.Type>
+
+/**
+ * `getShortTermToken`: an API key's id (`clientId`, as `createClientKey` answered it) and its
+ * secret, as a `Redacted` (`Redacted.make(secret)`), so that the secret shows in no log, span or
+ * error. It is sent in clear only in the request body.
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
+export const TokenInput = Schema.Struct(TokenRequest.fields).annotations({ identifier: "TokenInput" })
+
+/**
+ * @since 0.1.0
+ * @category inputs
+ */
+export type TokenInput = Plain<typeof TokenInput.Type>

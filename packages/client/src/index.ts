@@ -25,7 +25,7 @@ export {
    */
   IdentityApi,
   /**
-   * The name of one of the eight operations: `"createClientKey"`, `"getUser"`, ….
+   * The name of one of the nine operations: `"createClientKey"`, `"getUser"`, ….
    *
    * @since 0.1.0
    */

@@ -46,4 +46,9 @@ export * as Issues from "./Issues.js"
 /**
  * @since 0.1.0
  */
+export * from "./Token.js"
+
+/**
+ * @since 0.1.0
+ */
 export * from "./User.js"

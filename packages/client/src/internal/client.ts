@@ -123,6 +123,12 @@ const endSpan = <A, E>(span: Tracer.Span, exit: Exit.Exit<A, E>) =>
     Effect.sync(() => span.end(clock.unsafeCurrentTimeNanos(), Exit.isSuccess(exit) ? Exit.void : exit))
   )
 
+/** The attributes a call's span starts with: the operation, and its account where it has one. */
+const spanAttributes = (operation: string, accountId: string | undefined): Record<string, string> =>
+  accountId === undefined
+    ? { "katanemo.operation": operation }
+    : { "katanemo.operation": operation, "katanemo.account_id": accountId }
+
 /** Builds the engine over a transport, with the client's options. */
 export const makeEngine = (transport: Transport.Service, options: IdentityApi.Options): Engine => {
   const base = new URL(String(options.baseUrl ?? defaultBaseUrl))
@@ -130,12 +136,13 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
   const basePath = base.pathname.replace(/\/+$/, "")
   const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
   // whatever the server sends back, an error never shows the token
-  const scrub = scrubber(token === undefined ? undefined : Redacted.value(token))
+  const tokenValue = token === undefined ? undefined : Redacted.value(token)
+  const scrub = scrubber(tokenValue)
   // Built once: every request starts from these.
   const headers: Readonly<Record<string, string>> = {
     "user-agent": userAgent,
     accept: "application/json",
-    ...(token === undefined ? {} : { authorization: `Bearer ${Redacted.value(token)}` })
+    ...(tokenValue === undefined ? {} : { authorization: `Bearer ${tokenValue}` })
   }
   const clientTimeoutMillis = Duration.toMillis(options.timeout === undefined ? defaultTimeout : options.timeout)
   const clientDeadline = options.deadline === undefined ? undefined : Duration.decode(options.deadline)
@@ -146,7 +153,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
     : defaultMaxResponseBytes
 
   /** One attempt, within the per-attempt timeout (the transport's one timer). */
-  const attempt = (call: Call, request: Transport.Request) =>
+  const attempt = (call: Call, request: Transport.Request, scrub: Scrub) =>
     Effect.matchEffect(transport.send(request), {
       onFailure: (failure) =>
         Effect.fail(
@@ -168,7 +175,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
     endpoint: Endpoint<In, A, NotFound>,
     input: unknown,
     options: IdentityApi.CallOptions | undefined,
-    then: (call: Call, response: RawResponse) => Effect.Effect<B, E>
+    then: (call: Call, response: RawResponse, scrub: Scrub) => Effect.Effect<B, E>
   ): Effect.Effect<B, E | RawError> =>
     Effect.suspend((): Effect.Effect<B, E | RawError> => {
       // validation and encoding are synchronous: a bad input fails before any effect runs
@@ -187,6 +194,10 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
       if (bad.length > 0) {
         return Effect.fail(new InvalidRequestError({ ...call, issues: bad.map((p) => `${p.name}: ${p.message}`) }))
       }
+      // a call's own secrets (a token exchange's client secret) are scrubbed like the token
+      const callScrub = endpoint.secrets === undefined
+        ? scrub
+        : scrubber(tokenValue, ...endpoint.secrets(valid.right).map(Redacted.value))
       let body: string | undefined
       if (endpoint.body !== undefined) {
         const encoded = endpoint.body(valid.right)
@@ -217,7 +228,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
       })
 
       const run = (span: Tracer.Span | undefined) => {
-        const once = attempt(call, request(span))
+        const once = attempt(call, request(span), callScrub)
         // The common case pays for no retry machinery: the schedule is built on the first failure.
         const retried = Effect.matchEffect(once, {
           onSuccess: (response) =>
@@ -238,10 +249,10 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         return Effect.flatMap(bounded, (response) => {
           if (span !== undefined) {
             span.attribute("http.response.status_code", response.status)
-            const id = requestId(response.requestId, scrub)
+            const id = requestId(response.requestId, callScrub)
             if (id !== undefined) span.attribute("katanemo.request_id", id)
           }
-          return then(call, response)
+          return then(call, response, callScrub)
         })
       }
 
@@ -249,10 +260,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
       return Effect.flatMap(
         Effect.makeSpan(`IdentityApi.${endpoint.operation}`, {
           kind: "client",
-          attributes: {
-            "katanemo.operation": endpoint.operation,
-            "katanemo.account_id": endpoint.accountId(valid.right)
-          },
+          attributes: spanAttributes(endpoint.operation, endpoint.accountId(valid.right)),
           captureStackTrace: false
         }),
         (span) => Effect.onExit(run(span), (exit) => endSpan(span, exit))
@@ -295,7 +303,7 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
 
   return {
     call: (endpoint, input, options) =>
-      send(endpoint, input, options, (call, response) => interpret(endpoint, call, response, scrub)),
+      send(endpoint, input, options, (call, response, scrub) => interpret(endpoint, call, response, scrub)),
     raw: (endpoint, input, options) => send(endpoint, input, options, (_, response) => Effect.succeed(response))
   }
 }

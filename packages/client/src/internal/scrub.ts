@@ -1,5 +1,6 @@
 /**
- * Keeps the client's own token out of what it shows: a server may echo the request's
+ * Keeps the client's own token (and a call's own secrets, such as the client secret of a token
+ * exchange) out of what it shows: a server may echo the request's
  * `Authorization` header in a body or a header (some gateways do), and whatever the server sent
  * may end up in an error's message, a log line or a span.
  *
@@ -22,12 +23,18 @@ export const keep: Scrub = (text) => text
 export const minimumLength = 8
 
 /**
- * A scrubber of `secret`, as written and as JSON writes it inside a string (so that a quoted
- * excerpt of a body cannot carry it either).
+ * A scrubber of each secret, as written and as JSON writes it inside a string (so that a quoted
+ * excerpt of a body cannot carry it either). Secrets shorter than {@link minimumLength} are left.
  */
-export const scrubber = (secret: string | undefined): Scrub => {
-  if (secret === undefined || secret.length < minimumLength) return keep
-  const forms = [...new Set([secret, JSON.stringify(secret).slice(1, -1)])]
+export const scrubber = (...secrets: ReadonlyArray<string | undefined>): Scrub => {
+  const forms = [
+    ...new Set(
+      secrets.flatMap((secret) =>
+        secret === undefined || secret.length < minimumLength ? [] : [secret, JSON.stringify(secret).slice(1, -1)]
+      )
+    )
+  ]
+  if (forms.length === 0) return keep
   return (text) => {
     let out = text
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(placeholder)
