@@ -134,6 +134,34 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
 }
 
 /**
+ * A client on client credentials (`clientId` and `clientSecret`) could not obtain a bearer token
+ * for the call: the token exchange (`POST /token`) failed. `reason` is `Rejected` when the API
+ * refused the key id or secret (a 400, 401 or 409: retrying will not help; fix the credentials),
+ * `Unavailable` when the exchange failed otherwise (a 429, a 5xx, the network, a timeout: a later
+ * call tries again). `cause` is the exchange's own error. Every call that waited on the exchange
+ * fails with it; the secret is in none of them.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CredentialsError extends Schema.TaggedError<CredentialsError>()("CredentialsError", {
+  ...CallContextFields,
+  clientId: Schema.String,
+  reason: Schema.Literal("Rejected", "Unavailable"),
+  cause: Schema.Defect
+}) {
+  /** @since 0.1.0 */
+  override get message(): string {
+    const detail = typeof this.cause === "object" && this.cause !== null && "message" in this.cause
+      ? String(this.cause.message)
+      : String(this.cause)
+    return this.reason === "Rejected"
+      ? `the client credentials of ${this.clientId} were rejected, so ${where(this)} was not sent: ${detail}`
+      : `no token could be obtained for the client ${this.clientId}, so ${where(this)} was not sent: ${detail}`
+  }
+}
+
+/**
  * What every operation can fail with.
  *
  * @since 0.1.0
@@ -150,6 +178,7 @@ export type CommonError =
   | TransportError
   | TimeoutError
   | ResponseDecodeError
+  | CredentialsError
 
 /**
  * What an operation that addresses one key or user can fail with: {@link CommonError} plus
@@ -166,7 +195,7 @@ export type AddressedError = CommonError | NotFoundException
  * @since 0.1.0
  * @category errors
  */
-export type RawError = InvalidRequestError | TransportError | TimeoutError
+export type RawError = InvalidRequestError | TransportError | TimeoutError | CredentialsError
 
 /**
  * @since 0.1.0

@@ -174,9 +174,21 @@ export const make = (
   Effect.suspend(() =>
     Either.match(IdentityApiConfig.validate(options), {
       onLeft: Effect.fail,
-      onRight: (options) => Effect.map(Transport, (transport) => fromEngine(makeEngine(transport, options)))
+      onRight: (options) =>
+        Effect.map(Transport, (transport) =>
+          fromEngine(makeEngine(transport, options, tokenExchange(transport, options))))
     })
   )
+
+/**
+ * With client credentials, the token exchange of the key's id and secret, on an engine of its
+ * own with the client's other options and no credentials.
+ */
+const tokenExchange = (transport: Transport.Service, options: IdentityApi.Options) => {
+  const { clientId, clientSecret, token: _token, ...others } = options
+  if (clientId === undefined || clientSecret === undefined) return undefined
+  return makeEngine(transport, others).call(endpoints.getShortTermToken, { clientId, clientSecret })
+}
 
 const fromEngine = (engine: Engine): IdentityApi.Service => ({
   createClientKey: (input, options) => engine.call(endpoints.createClientKey, input, options),
@@ -239,6 +251,35 @@ export const layerConfig = (
   )
 
 /**
+ * The live service on client credentials: like {@link layerConfig}, but the client credentials
+ * are required: `clientId` and `clientSecret` from the overrides, or else from
+ * `KATANEMO_CLIENT_ID` and `KATANEMO_CLIENT_SECRET` (a missing one is a `ConfigError` naming it).
+ * The client trades them for a short-lived token on first use, and again before it expires; see
+ * {@link IdentityApi.Options.clientId}.
+ *
+ * @example
+ * ```ts
+ * import { IdentityApi } from "@katanemo/client"
+ * import * as UndiciTransport from "@katanemo/client/UndiciTransport"
+ * import * as Layer from "effect/Layer"
+ *
+ * // KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET from the environment
+ * const live = IdentityApi.layerClientCredentials().pipe(Layer.provide(UndiciTransport.layer()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerClientCredentials = (
+  overrides: IdentityApiConfig.Overrides = {}
+): Layer.Layer<IdentityApi, ConfigError.ConfigError, Transport> =>
+  layerConfig({
+    ...overrides,
+    clientId: overrides.clientId ?? Config.string("KATANEMO_CLIENT_ID"),
+    clientSecret: overrides.clientSecret ?? Config.redacted("KATANEMO_CLIENT_SECRET")
+  })
+
+/**
  * The service's tag: `yield* IdentityApi` in a program, `IdentityApi.layer(...)` or
  * `IdentityApi.layerConfig()` to provide it.
  *
@@ -263,6 +304,8 @@ export class IdentityApi extends Context.Tag("@katanemo/client/IdentityApi")<Ide
   static readonly layer = layer
   /** @since 0.1.0 */
   static readonly layerConfig = layerConfig
+  /** @since 0.1.0 */
+  static readonly layerClientCredentials = layerClientCredentials
   /**
    * The contract of each operation (method, path template, input, body and answer schemas), by
    * operation name: what the client sends and what `@katanemo/testing` answers by.
@@ -338,6 +381,22 @@ export declare namespace IdentityApi {
      * decompressed.
      */
     readonly maxResponseBytes?: number | undefined
+    /**
+     * The id of an API key (its `clientId`), to authenticate with client credentials instead of
+     * a `token`: the client trades it and `clientSecret` for a short-lived token
+     * (`getShortTermToken`) on first use, sends that token, and trades again before the token
+     * expires (its JWT `exp`, less `refreshMargin`) and once after a 401, replaying that call
+     * once. Concurrent calls share one exchange. A failed exchange fails the calls that waited
+     * on it with `CredentialsError`. Not with `token`.
+     */
+    readonly clientId?: string | undefined
+    /** The API key's secret, with `clientId`. */
+    readonly clientSecret?: Redacted.Redacted<string> | undefined
+    /**
+     * How long before its expiry a token is traded for a new one (default 60 s), with client
+     * credentials.
+     */
+    readonly refreshMargin?: Duration.DurationInput | undefined
     /**
      * Whether each call runs in its own span, `IdentityApi.<operation>`, whose `traceparent` header
      * the request carries (default true). Off, a call makes no span and costs nothing for it.

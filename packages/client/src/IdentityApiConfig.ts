@@ -46,6 +46,15 @@ export const defaultMaxResponseBytes = 16 * 1024 * 1024
 export const defaultMaxRetries = 2
 
 /**
+ * How long before its expiry a client on client credentials trades its token for a new one,
+ * unless told otherwise.
+ *
+ * @since 0.1.0
+ * @category defaults
+ */
+export const defaultRefreshMargin: Duration.Duration = Duration.seconds(60)
+
+/**
  * Options of the live client: see {@link IdentityApi.Options}.
  */
 type Options = IdentityApi.Options
@@ -192,6 +201,15 @@ export const fromEnvWith = (overrides: Overrides): Config.Config<Options> =>
       overrides.token,
       Config.option(Config.redacted("KATANEMO_API_TOKEN")).pipe(Config.map(Option.getOrUndefined))
     ),
+    clientId: setting(
+      overrides.clientId,
+      Config.option(Config.string("KATANEMO_CLIENT_ID")).pipe(Config.map(Option.getOrUndefined))
+    ),
+    clientSecret: setting(
+      overrides.clientSecret,
+      Config.option(Config.redacted("KATANEMO_CLIENT_SECRET")).pipe(Config.map(Option.getOrUndefined))
+    ),
+    refreshMargin: setting(overrides.refreshMargin, none),
     timeout: setting(overrides.timeout, duration("KATANEMO_TIMEOUT").pipe(Config.withDefault(defaultTimeout))),
     maxRetries: setting(
       overrides.maxRetries,
@@ -213,6 +231,8 @@ export const fromEnvWith = (overrides: Overrides): Config.Config<Options> =>
  * |---|---|---|
  * | `KATANEMO_BASE_URL` | `baseUrl` (http or https) | `https://api.katanemo.com` |
  * | `KATANEMO_API_TOKEN` | `token` (read as `Redacted`) | none: no `Authorization` header |
+ * | `KATANEMO_CLIENT_ID` | `clientId`, an API key's id, instead of a token | none |
+ * | `KATANEMO_CLIENT_SECRET` | `clientSecret` (read as `Redacted`), with `clientId` | none |
  * | `KATANEMO_TIMEOUT` | `timeout` per attempt | 30 s |
  * | `KATANEMO_MAX_RETRIES` | `maxRetries` (0 to 100) | 2 |
  *
@@ -226,12 +246,15 @@ export const fromEnv: Config.Config<Options> = fromEnvWith({})
 
 /**
  * Checks options given in code as `fromEnv` checks the environment: a `ConfigError` naming the
- * first bad option (`baseUrl`, `timeout`, `deadline`, `maxRetries`).
+ * first bad option (`baseUrl`, `timeout`, `deadline`, `maxRetries`, `refreshMargin`), or both
+ * `token` and `clientId` when both are set, or the half of the client credentials that is missing.
  *
  * @since 0.1.0
  * @category config
  */
 export const validate = (options: Options): Either.Either<Options, ConfigError.ConfigError> => {
+  const credentials = credentialsProblem(options)
+  if (credentials !== undefined) return Either.left(credentials)
   if (options.baseUrl !== undefined) {
     const url = parseBaseUrl(options.baseUrl)
     if (Either.isLeft(url)) return Either.left(ConfigError.InvalidData(["baseUrl"], url.left))
@@ -240,4 +263,32 @@ export const validate = (options: Options): Either.Either<Options, ConfigError.C
   return problem === undefined
     ? Either.right(options)
     : Either.left(ConfigError.InvalidData([problem.name], problem.message))
+}
+
+/** Whether a token and client credentials are both set, or only half of the credentials. */
+const credentialsProblem = (options: Options): ConfigError.ConfigError | undefined => {
+  const hasToken = options.token !== undefined
+  const hasId = options.clientId !== undefined
+  const hasSecret = options.clientSecret !== undefined
+  if (hasToken && (hasId || hasSecret)) {
+    return ConfigError.InvalidData(
+      [hasId ? "clientId" : "clientSecret"],
+      "Expected either a token (token, KATANEMO_API_TOKEN) or client credentials (clientId and clientSecret, "
+        + "KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET), but both token and "
+        + `${hasId ? "clientId" : "clientSecret"} are set`
+    )
+  }
+  if (hasId !== hasSecret) {
+    const missing = hasId ? "clientSecret" : "clientId"
+    return ConfigError.MissingData(
+      [missing],
+      `${hasId ? "clientId" : "clientSecret"} is set without ${missing} (${
+        hasId ? "KATANEMO_CLIENT_SECRET" : "KATANEMO_CLIENT_ID"
+      }): client credentials are a pair`
+    )
+  }
+  if (hasId && options.clientId === "") {
+    return ConfigError.InvalidData(["clientId"], "Expected an API key's id, got an empty string")
+  }
+  return undefined
 }

@@ -27,6 +27,7 @@
  */
 import * as Models from "@katanemo/models"
 import {
+  CredentialsError,
   InvalidRequestError,
   ResponseDecodeError,
   TimeoutError,
@@ -49,7 +50,13 @@ export type ApiException = Models.ApiException
  * @since 0.1.0
  * @category models
  */
-export type SdkError = InvalidRequestError | UnexpectedStatusError | TransportError | TimeoutError | ResponseDecodeError
+export type SdkError =
+  | InvalidRequestError
+  | UnexpectedStatusError
+  | TransportError
+  | TimeoutError
+  | ResponseDecodeError
+  | CredentialsError
 
 /**
  * No usable answer arrived: the connection failed or was refused, the answer was too large, or
@@ -68,7 +75,14 @@ export type TransportFailure = TransportError | TimeoutError
  */
 export type Any = ApiException | SdkError
 
-const sdkErrors = [InvalidRequestError, UnexpectedStatusError, TransportError, TimeoutError, ResponseDecodeError]
+const sdkErrors = [
+  InvalidRequestError,
+  UnexpectedStatusError,
+  TransportError,
+  TimeoutError,
+  ResponseDecodeError,
+  CredentialsError
+]
 
 /**
  * Whether `u` is one of the API's listed exceptions.
@@ -111,6 +125,8 @@ export const isTransportFailure = (u: unknown): u is TransportFailure =>
  */
 export const isRetryable = (u: unknown): boolean => {
   if (isTransportFailure(u)) return isRetryableFailure(u.method)(u)
+  // credentials the API rejected stay rejected; an exchange that failed otherwise may succeed later
+  if (u instanceof CredentialsError) return u.reason === "Unavailable" && isRetryable(u.cause)
   if (u instanceof UnexpectedStatusError) return isRetryableStatus(u.method, u.status)
   if (isApiException(u)) return isRetryableStatus(u.method ?? "POST", u.status ?? Models.ApiExceptions.statusOf(u))
   return false

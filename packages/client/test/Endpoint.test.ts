@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Endpoint, IdentityApi, KeyInput } from "@katanemo/client"
-import { AccountId, KeyId } from "@katanemo/models"
+import { AccountId, KeyId, UserId } from "@katanemo/models"
 import * as Record from "effect/Record"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
 const probe = {
@@ -38,6 +39,14 @@ describe("Endpoint.make", () => {
 
   it("each endpoint is filed under its operation's name", () => {
     for (const [name, endpoint] of Object.entries(IdentityApi.endpoints)) assert.strictEqual(endpoint.operation, name)
-    assert.lengthOf(Record.keys(IdentityApi.endpoints), 8)
+    assert.lengthOf(Record.keys(IdentityApi.endpoints), 9)
+  })
+
+  it("an endpoint names an account only where its template has one", () => {
+    const { getShortTermToken, getUser } = IdentityApi.endpoints
+    assert.strictEqual(getUser.accountId({ accountId: AccountId.make("acme"), userId: UserId.make("ada") }), "acme")
+    assert.isUndefined(
+      getShortTermToken.accountId({ clientId: KeyId.make("ck_1"), clientSecret: Redacted.make("cs_secret_value") })
+    )
   })
 })

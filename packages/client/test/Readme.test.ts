@@ -12,6 +12,9 @@ const readme = fs.readFileSync(new URL("../README.md", import.meta.url), "utf8")
 const clientOptions: Record<keyof IdentityApi.Options, true> = {
   baseUrl: true,
   token: true,
+  clientId: true,
+  clientSecret: true,
+  refreshMargin: true,
   timeout: true,
   maxRetries: true,
   deadline: true,

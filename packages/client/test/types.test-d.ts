@@ -8,6 +8,7 @@ import {
   type BadRequestException,
   type ConflictException,
   type CreateUserInput,
+  type CredentialsError,
   Endpoint,
   type IdentityApi,
   type InternalServerErrorException,
@@ -31,6 +32,7 @@ import type {
   ApiException,
   ClientKeyObject,
   ClientKeyResponse,
+  TokenResponse,
   UserId,
   UserResponse
 } from "@katanemo/models"
@@ -53,6 +55,7 @@ type Common =
   | TransportError
   | TimeoutError
   | ResponseDecodeError
+  | CredentialsError
 
 describe("error channels", () => {
   it("operations on a collection fail with the common errors, without NotFoundException", () => {
@@ -60,6 +63,10 @@ describe("error channels", () => {
     expectTypeOf<ErrorOf<"getClientKeyList">>().toEqualTypeOf<Common>()
     expectTypeOf<ErrorOf<"createUserForAccount">>().toEqualTypeOf<Common>()
     expectTypeOf<ErrorOf<"getUsersForAccount">>().toEqualTypeOf<Common>()
+  })
+
+  it("the token exchange fails with the common errors, without NotFoundException", () => {
+    expectTypeOf<ErrorOf<"getShortTermToken">>().toEqualTypeOf<Common>()
   })
 
   it("operations on one key or user add NotFoundException", () => {
@@ -71,7 +78,9 @@ describe("error channels", () => {
 
   it("raw calls fail only before an answer arrives", () => {
     expectTypeOf<Effect.Effect.Error<ReturnType<IdentityApi.Service["raw"]["getUser"]>>>().toEqualTypeOf<RawError>()
-    expectTypeOf<RawError>().toEqualTypeOf<InvalidRequestError | TransportError | TimeoutError>()
+    expectTypeOf<RawError>().toEqualTypeOf<
+      InvalidRequestError | TransportError | TimeoutError | CredentialsError
+    >()
     expectTypeOf<Effect.Effect.Success<ReturnType<IdentityApi.Service["raw"]["getUser"]>>>().toEqualTypeOf<
       RawResponse
     >()
@@ -86,6 +95,7 @@ describe("error channels", () => {
     expectTypeOf<SuccessOf<"getUsersForAccount">>().toEqualTypeOf<ReadonlyArray<UserResponse>>()
     expectTypeOf<SuccessOf<"getUser">>().toEqualTypeOf<UserResponse>()
     expectTypeOf<SuccessOf<"updateUser">>().toEqualTypeOf<UserResponse>()
+    expectTypeOf<SuccessOf<"getShortTermToken">>().toEqualTypeOf<TokenResponse>()
   })
 
   it("each error can be caught by its tag, leaving the rest", () => {
@@ -123,7 +133,13 @@ describe("inputs take plain strings; results keep branded ids", () => {
 declare const anError: ErrorOf<"getUser">
 
 describe("error groups", () => {
-  type Sdk = InvalidRequestError | UnexpectedStatusError | TransportError | TimeoutError | ResponseDecodeError
+  type Sdk =
+    | InvalidRequestError
+    | UnexpectedStatusError
+    | TransportError
+    | TimeoutError
+    | ResponseDecodeError
+    | CredentialsError
 
   it("the unions", () => {
     expectTypeOf<IdentityError.ApiException>().toEqualTypeOf<ApiException>()

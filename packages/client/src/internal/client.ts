@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import type { TokenResponse } from "@katanemo/models"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -13,9 +14,17 @@ import type * as Tracer from "effect/Tracer"
 import type { Call, Endpoint } from "../Endpoint.js"
 import { type CommonError, InvalidRequestError, type RawError, TimeoutError, TransportError } from "../Errors.js"
 import type { IdentityApi } from "../IdentityApi.js"
-import { defaultBaseUrl, defaultMaxResponseBytes, defaultMaxRetries, defaultTimeout } from "../IdentityApiConfig.js"
+import {
+  defaultBaseUrl,
+  defaultMaxResponseBytes,
+  defaultMaxRetries,
+  defaultRefreshMargin,
+  defaultTimeout
+} from "../IdentityApiConfig.js"
 import type { RawResponse } from "../RawResponse.js"
 import type { Transport } from "../Transport.js"
+import * as Credentials from "./credentials.js"
+import type { Auth } from "./credentials.js"
 import { interpret } from "./interpret.js"
 import { problems } from "./options.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
@@ -129,21 +138,43 @@ const spanAttributes = (operation: string, accountId: string | undefined): Recor
     ? { "katanemo.operation": operation }
     : { "katanemo.operation": operation, "katanemo.account_id": accountId }
 
-/** Builds the engine over a transport, with the client's options. */
-export const makeEngine = (transport: Transport.Service, options: IdentityApi.Options): Engine => {
+/**
+ * Builds the engine over a transport, with the client's options. With client credentials,
+ * `exchange` is the token exchange the engine's token source runs (on an engine of its own,
+ * without credentials).
+ */
+export const makeEngine = (
+  transport: Transport.Service,
+  options: IdentityApi.Options,
+  exchange?: Effect.Effect<TokenResponse, CommonError>
+): Engine => {
   const base = new URL(String(options.baseUrl ?? defaultBaseUrl))
   const origin = base.origin
   const basePath = base.pathname.replace(/\/+$/, "")
   const token = options.token !== undefined && Redacted.value(options.token) !== "" ? options.token : undefined
-  // whatever the server sends back, an error never shows the token
-  const tokenValue = token === undefined ? undefined : Redacted.value(token)
-  const scrub = scrubber(tokenValue)
-  // Built once: every request starts from these.
-  const headers: Readonly<Record<string, string>> = {
-    "user-agent": userAgent,
-    accept: "application/json",
-    ...(tokenValue === undefined ? {} : { authorization: `Bearer ${tokenValue}` })
-  }
+  const clientSecret = options.clientSecret === undefined ? undefined : Redacted.value(options.clientSecret)
+  /**
+   * Built once per token: the headers every request starts from, and a scrubber of the token
+   * (and of the client secret): whatever the server sends back, an error never shows them.
+   */
+  const authOf = (token: string | undefined): Auth => ({
+    token,
+    scrub: scrubber(token, clientSecret),
+    headers: {
+      "user-agent": userAgent,
+      accept: "application/json",
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` })
+    }
+  })
+  const fixed = authOf(token === undefined ? undefined : Redacted.value(token))
+  const credentials = exchange === undefined || options.clientId === undefined
+    ? undefined
+    : Credentials.make({
+      clientId: options.clientId,
+      exchange,
+      refreshMarginMillis: Duration.toMillis(options.refreshMargin ?? defaultRefreshMargin),
+      authOf
+    })
   const clientTimeoutMillis = Duration.toMillis(options.timeout === undefined ? defaultTimeout : options.timeout)
   const clientDeadline = options.deadline === undefined ? undefined : Duration.decode(options.deadline)
   const clientSchedule = options.retrySchedule ?? backoff(options.maxRetries ?? defaultMaxRetries)
@@ -195,9 +226,9 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         return Effect.fail(new InvalidRequestError({ ...call, issues: bad.map((p) => `${p.name}: ${p.message}`) }))
       }
       // a call's own secrets (a token exchange's client secret) are scrubbed like the token
-      const callScrub = endpoint.secrets === undefined
-        ? scrub
-        : scrubber(tokenValue, ...endpoint.secrets(valid.right).map(Redacted.value))
+      const secrets = endpoint.secrets?.(valid.right).map(Redacted.value)
+      const scrubOf = (auth: Auth): Scrub =>
+        secrets === undefined ? auth.scrub : scrubber(auth.token, clientSecret, ...secrets)
       let body: string | undefined
       if (endpoint.body !== undefined) {
         const encoded = endpoint.body(valid.right)
@@ -209,14 +240,14 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         : Duration.toMillis(Duration.decode(options.timeout))
       // the shared headers as they are, unless this call adds some: a body's type, the span's
       // traceparent, the caller's own
-      const request = (span: Tracer.Span | undefined): Transport.Request => ({
+      const request = (span: Tracer.Span | undefined, auth: Auth): Transport.Request => ({
         method: endpoint.method,
         origin,
         path: basePath + call.path,
         headers: span === undefined && body === undefined && options?.headers === undefined
-          ? headers
+          ? auth.headers
           : {
-            ...headers,
+            ...auth.headers,
             ...(body === undefined ? {} : { "content-type": "application/json" }),
             ...(span === undefined ? {} : { traceparent: traceparent(span) }),
             ...(options?.headers === undefined ? {} : lowerCaseNames(options.headers))
@@ -227,10 +258,11 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
         span
       })
 
-      const run = (span: Tracer.Span | undefined) => {
-        const once = attempt(call, request(span), callScrub)
+      /** The attempts with `auth`: the first, then retries while the method's policy allows. */
+      const attempts = (span: Tracer.Span | undefined, auth: Auth) => {
+        const once = attempt(call, request(span, auth), scrubOf(auth))
         // The common case pays for no retry machinery: the schedule is built on the first failure.
-        const retried = Effect.matchEffect(once, {
+        return Effect.matchEffect(once, {
           onSuccess: (response) =>
             isRetryableStatus(call.method, response.status)
               ? inSpan(retry(call, once, new RetryableResponse(response), options), span)
@@ -238,22 +270,39 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
           onFailure: (error) =>
             isRetryable(call.method)(error) ? inSpan(retry(call, once, error, options), span) : Effect.fail(error)
         })
-        const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
-        const bounded = deadline === undefined ? retried : retried.pipe(
+      }
+      const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
+      const bounded = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | TimeoutError> =>
+        deadline === undefined ? effect : effect.pipe(
           Effect.timeoutFail({
             duration: deadline,
             onTimeout: () =>
               new TimeoutError({ ...call, scope: "deadline", timeoutMillis: Duration.toMillis(deadline) })
           })
         )
-        return Effect.flatMap(bounded, (response) => {
-          if (span !== undefined) {
-            span.attribute("http.response.status_code", response.status)
-            const id = requestId(response.requestId, callScrub)
-            if (id !== undefined) span.attribute("katanemo.request_id", id)
-          }
-          return then(call, response, callScrub)
-        })
+      const answer = (span: Tracer.Span | undefined, response: RawResponse, auth: Auth) => {
+        const scrub = scrubOf(auth)
+        if (span !== undefined) {
+          span.attribute("http.response.status_code", response.status)
+          const id = requestId(response.requestId, scrub)
+          if (id !== undefined) span.attribute("katanemo.request_id", id)
+        }
+        return then(call, response, scrub)
+      }
+
+      const run = (span: Tracer.Span | undefined) => {
+        if (credentials === undefined) {
+          return Effect.flatMap(bounded(attempts(span, fixed)), (response) => answer(span, response, fixed))
+        }
+        // with client credentials: the current token, and after a 401 a new one and the call once more
+        const authed = Effect.flatMap(credentials.current(call), (auth) =>
+          Effect.flatMap(attempts(span, auth), (response) =>
+            response.status !== 401
+              ? Effect.succeed({ response, auth })
+              : Effect.flatMap(credentials.renew(call, auth), (renewed) =>
+                Effect.map(attempts(span, renewed), (response) => ({ response, auth: renewed })))))
+        return Effect.flatMap(bounded(authed), ({ auth, response }) =>
+          answer(span, response, auth))
       }
 
       if (!withSpan) return run(undefined)

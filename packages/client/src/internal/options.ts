@@ -45,7 +45,7 @@ export const isRetryCount = (n: number): boolean => Number.isInteger(n) && n >= 
 
 /** One bad option a client and a call share, and what is wrong with it. */
 export interface Problem {
-  readonly name: "timeout" | "deadline" | "maxRetries"
+  readonly name: "timeout" | "deadline" | "maxRetries" | "refreshMargin"
   readonly message: string
 }
 
@@ -58,6 +58,7 @@ export const problems = (
     readonly timeout?: Duration.DurationInput | undefined
     readonly deadline?: Duration.DurationInput | undefined
     readonly maxRetries?: number | undefined
+    readonly refreshMargin?: Duration.DurationInput | undefined
   }
 ): ReadonlyArray<Problem> => {
   const out: Array<Problem> = []
@@ -67,6 +68,15 @@ export const problems = (
     const decoded = Duration.decodeUnknown(value)
     if (Option.isNone(decoded) || !positive(decoded.value)) {
       out.push({ name, message: `Expected a positive duration such as "30 seconds", got ${show(value)}` })
+    }
+  }
+  if (options.refreshMargin !== undefined) {
+    const decoded = Duration.decodeUnknown(options.refreshMargin)
+    if (Option.isNone(decoded) || !Duration.isFinite(decoded.value)) {
+      out.push({
+        name: "refreshMargin",
+        message: `Expected a finite duration such as "60 seconds", got ${show(options.refreshMargin)}`
+      })
     }
   }
   if (options.maxRetries !== undefined && !isRetryCount(options.maxRetries)) {
