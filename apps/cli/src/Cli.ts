@@ -111,13 +111,17 @@ const withClient = <A>(
 ): Effect.Effect<A, Failure.CliError, Argv.GlobalOptions> =>
   Effect.gen(function*() {
     const globals = yield* Argv.GlobalOptions
-    const options = yield* Effect.mapError(
+    const read = yield* Effect.mapError(
       IdentityApiConfig.fromEnvWith({
         ...(Option.isSome(globals.baseUrl) ? { baseUrl: globals.baseUrl.value } : {}),
         ...(Option.isSome(globals.token) ? { token: globals.token.value } : {})
       }),
       (error) => Failure.usage(`invalid environment: ${String(error)}`)
     )
+    // `--token` wins over client credentials in the environment (KATANEMO_CLIENT_ID and
+    // KATANEMO_CLIENT_SECRET), as a flag wins over its own variable
+    const { clientId: _clientId, clientSecret: _clientSecret, ...withoutCredentials } = read
+    const options = Option.isSome(globals.token) ? withoutCredentials : read
     const token = options.token
     if (token !== undefined && !/^[\x21-\x7e]+$/.test(Redacted.value(token))) {
       const source = Option.isSome(globals.token) ? "--token" : "KATANEMO_API_TOKEN"

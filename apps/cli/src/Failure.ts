@@ -1,7 +1,7 @@
 /**
  * Every failure as one clear line (or one JSON object, with `--json`) and an exit code.
  */
-import type { AddressedError } from "@katanemo/client"
+import { type AddressedError, TimeoutError, TransportError } from "@katanemo/client"
 import * as Schema from "effect/Schema"
 
 /** The CLI's exit codes. */
@@ -85,9 +85,22 @@ const messageOf = (error: AddressedError, baseUrl: string): { readonly message: 
     case "UnauthorizedException":
       return {
         message: `unauthorized: ${said(error.message, "missing or invalid token")}. `
-          + "Set KATANEMO_API_TOKEN (or pass --token) to a valid API token.",
+          + "Set KATANEMO_API_TOKEN (or pass --token) to a valid API token, or KATANEMO_CLIENT_ID and "
+          + "KATANEMO_CLIENT_SECRET to an API key's id and secret.",
         code: ExitCode.api
       }
+    case "CredentialsError":
+      return error.reason === "Rejected"
+        ? {
+          message: `unauthorized: ${error.message}. Check KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET.`,
+          code: ExitCode.api
+        }
+        : {
+          message: `cannot obtain a token from the Katanemo API at ${baseUrl}: ${error.message}`,
+          code: error.cause instanceof TransportError || error.cause instanceof TimeoutError
+            ? ExitCode.network
+            : ExitCode.api
+        }
     case "NotFoundException":
       return { message: `not found: ${said(error.message, `nothing at ${error.path}`)}`, code: ExitCode.api }
     case "ConflictException":

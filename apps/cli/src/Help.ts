@@ -57,7 +57,12 @@ const globalOptions: Arr.NonEmptyReadonlyArray<readonly [string, string]> = [
     "Print machine-readable JSON on stdout; an error is then one JSON object on stderr: "
     + "{\"error\": {\"tag\", \"message\", \"exitCode\"}}, plus status, operation and requestId when known."
   ],
-  ["--token text", "The API token. Prefer the environment (KATANEMO_API_TOKEN): flags end up in shell history."],
+  [
+    "--token text",
+    "The API token. Prefer the environment (KATANEMO_API_TOKEN): flags end up in shell history. "
+    + "Or, instead of a token, an API key's id and secret in KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET: "
+    + "the CLI then obtains a token itself."
+  ],
   ["--base-url text", "The API's URL (env KATANEMO_BASE_URL; default https://api.katanemo.com)."],
   ["--log-level all | trace | debug | info | warning | error | fatal | none", "Logs, such as retries, on stderr."],
   ["(-h, --help)", "Show this help."],
