@@ -450,27 +450,36 @@ describe("proxy credentials", () => {
       assert.deepStrictEqual(yield* server.received, [])
     }))
 
-  it.scoped("an error that quotes the proxy's URL has the credentials taken out of it", () =>
-    Effect.gen(function*() {
-      const server = yield* TestServer.make(api)
-      const proxy = yield* LoopbackProxy.make()
-      const url = `http://${username}:${password}@${proxy.host}`
-      // a connector that fails with the proxy's URL in its message, as any undici error might
-      const layer = UndiciTransport.layerProxy({
-        url: Redacted.make(url),
-        noProxy: "*",
-        agent: {
-          connect: (_, callback) => {
-            callback(new Error(`cannot reach the API through ${url}`, { cause: new Error(basic) }), null)
-          }
-        }
-      })
-      const seen = yield* recording(operations.getUser.call(yield* client(server.url, layer)))
-      const error = yield* Effect.flip(seen.exit)
-      assert.instanceOf(error, TransportError)
-      assertNotShown([...shown(error), ...seen.spans, ...seen.logs], password)
-      assert.include(String(error), `cannot reach the API through http://<redacted>@${proxy.host}`, "the rest is kept")
-    }))
+  /** A connector that fails with the proxy's URL in its message, as any undici error might. */
+  const failing = (url: string) => ({
+    connect: (_: unknown, callback: (error: Error, socket: null) => void) => {
+      callback(new Error(`cannot reach the API through ${url}`, { cause: new Error(basic) }), null)
+    }
+  })
+  const quoting: ReadonlyArray<readonly [string, (url: string) => Layer.Layer<Transport, ConfigError.ConfigError>]> = [
+    ["layerProxy", (url) => UndiciTransport.layerProxy({ url: Redacted.make(url), noProxy: "*", agent: failing(url) })],
+    [
+      "layerEnvProxy",
+      (url) => UndiciTransport.layerEnvProxy({ httpProxy: Redacted.make(url), noProxy: "*", agent: failing(url) })
+    ]
+  ]
+  for (const [name, layer] of quoting) {
+    it.scoped(`an error that quotes the proxy's URL has the credentials taken out of it (${name})`, () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make(api)
+        const proxy = yield* LoopbackProxy.make()
+        const url = `http://${username}:${password}@${proxy.host}`
+        const seen = yield* recording(operations.getUser.call(yield* client(server.url, layer(url))))
+        const error = yield* Effect.flip(seen.exit)
+        assert.instanceOf(error, TransportError)
+        assertNotShown([...shown(error), ...seen.spans, ...seen.logs], password)
+        assert.include(
+          String(error),
+          `cannot reach the API through http://<redacted>@${proxy.host}`,
+          "the rest is kept"
+        )
+      }))
+  }
 })
 
 describe("proxy settings that are wrong fail the layer with a ConfigError", () => {
