@@ -545,10 +545,10 @@ describe("proxy settings that are wrong fail the layer with a ConfigError", () =
 describe("the proxy layers' lifetime", () => {
   it.scoped("closing the layer's scope closes its connections to the proxy", () =>
     Effect.gen(function*() {
-      const server = yield* TestServer.make(api)
+      // connections kept alive for ten minutes, by both ends: only the layer's finalizer closes them in time
+      const server = yield* TestServer.make(api, { keepAliveTimeout: 600_000 })
       const proxy = yield* LoopbackProxy.make()
       const scope = yield* Scope.make()
-      // connections kept alive for ten minutes: only the layer's finalizer closes them in time
       const keepAlive = { keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 }
       const layer = UndiciTransport.layerProxy({ url: proxy.url, agent: keepAlive })
       yield* operations.getUser.call(yield* Scope.extend(client(server.url, layer), scope))

@@ -60,6 +60,8 @@ export const text = (
 export interface Options {
   /** Serve HTTPS with this key and certificate (in PEM), on `https://127.0.0.1:<port>`. */
   readonly tls?: { readonly key: string; readonly cert: string } | undefined
+  /** How long an idle connection is kept open (Node's default: 5 s), and advertised in `Keep-Alive`. */
+  readonly keepAliveTimeout?: number | undefined
 }
 
 /** Starts a server for the scope of a test. */
@@ -97,6 +99,7 @@ export const make = (script: Script, options: Options = {}): Effect.Effect<TestS
     const server = options.tls === undefined
       ? Http.createServer(listener)
       : Https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout
     // every socket, for the finalizer: a TLS socket whose handshake failed is no HTTP connection
     // that `closeAllConnections` would close
     const sockets = new Set<Net.Socket>()
