@@ -244,20 +244,34 @@ interface Proxied {
   readonly secrets: ReadonlyArray<string>
 }
 
-const proxied = (settings: Proxied): Effect.Effect<Transport.Service, never, Scope.Scope> =>
-  Effect.map(
-    owned(() =>
-      new EnvHttpProxyAgent({
-        ...withCa(settings.agent, settings.ca),
-        ...(settings.ca === undefined ? {} : { requestTls: { ca: caOption(settings.ca) } }),
-        ...(settings.token === undefined ? {} : { token: settings.token }),
-        httpProxy: settings.httpProxy,
-        httpsProxy: settings.httpsProxy,
-        noProxy: settings.noProxy
-      })
+const proxied = (settings: Proxied): Effect.Effect<Transport.Service, ConfigError.ConfigError, Scope.Scope> => {
+  const scrub = Proxy.scrubber(settings.secrets)
+  return Effect.map(
+    Effect.acquireRelease(
+      Effect.try({
+        try: () =>
+          new EnvHttpProxyAgent({
+            ...withCa(settings.agent, settings.ca),
+            ...(settings.ca === undefined ? {} : { requestTls: { ca: caOption(settings.ca) } }),
+            ...(settings.token === undefined ? {} : { token: settings.token }),
+            httpProxy: settings.httpProxy,
+            httpsProxy: settings.httpsProxy,
+            noProxy: settings.noProxy
+          }),
+        // undici refuses an option (`agent.maxOrigins: 0`, …): a typed error, its text scrubbed
+        catch: (error) => {
+          const message = error instanceof Error ? error.message : String(error)
+          return ConfigError.InvalidData(
+            ["agent"],
+            `undici refused the proxy agent's options: ${scrub === undefined ? message : scrub(message)}`
+          )
+        }
+      }),
+      (agent) => Effect.promise(() => agent.destroy())
     ),
-    (agent) => over(agent, Proxy.scrubber(settings.secrets))
+    (agent) => over(agent, scrub)
   )
+}
 
 const invalid = (name: string, message: string) => Effect.fail(ConfigError.InvalidData([name], message))
 

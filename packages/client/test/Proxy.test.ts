@@ -526,6 +526,14 @@ describe("proxy settings that are wrong fail the layer with a ConfigError", () =
       assertInvalidAt(error, ["httpProxy"], "httpProxy")
     }))
 
+  it.scoped("agent options undici refuses, at agent (a typed error, not a defect)", () =>
+    Effect.gen(function*() {
+      const error = yield* configError(
+        UndiciTransport.layerProxy({ url: `http://svc:${password}@proxy.example:3128`, agent: { maxOrigins: 0 } })
+      )
+      assertInvalidAt(error, ["agent"], "maxOrigins must be a number greater than 0")
+    }))
+
   it.scoped("credentials given twice", () =>
     Effect.gen(function*() {
       const inUrl = yield* configError(UndiciTransport.layerProxy({
