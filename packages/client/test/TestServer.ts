@@ -8,6 +8,8 @@ import * as FiberId from "effect/FiberId"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import * as Https from "node:https"
+import type * as Net from "node:net"
 
 /** A request as the server saw it. */
 export interface Received {
@@ -16,6 +18,8 @@ export interface Received {
   readonly url: string
   readonly headers: Http.IncomingHttpHeaders
   readonly body: string
+  /** The address the request came from (a proxy's own, when it came through one). */
+  readonly remoteAddress: string
 }
 
 /** Answers the `n`th request (from 1). Write to `response` directly for unusual behaviour. */
@@ -52,8 +56,16 @@ export const text = (
   response.end(body)
 }
 
+/** Options of {@link make}. */
+export interface Options {
+  /** Serve HTTPS with this key and certificate (in PEM), on `https://127.0.0.1:<port>`. */
+  readonly tls?: { readonly key: string; readonly cert: string } | undefined
+  /** How long an idle connection is kept open (Node's default: 5 s), and advertised in `Keep-Alive`. */
+  readonly keepAliveTimeout?: number | undefined
+}
+
 /** Starts a server for the scope of a test. */
-export const make = (script: Script): Effect.Effect<TestServer, never, Scope.Scope> =>
+export const make = (script: Script, options: Options = {}): Effect.Effect<TestServer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const received = yield* Ref.make<ReadonlyArray<Received>>([])
     const arrivals: Array<Deferred.Deferred<void>> = []
@@ -66,7 +78,7 @@ export const make = (script: Script): Effect.Effect<TestServer, never, Scope.Sco
       }
     }
     let count = 0
-    const server = Http.createServer((request, response) => {
+    const listener: Http.RequestListener = (request, response) => {
       const chunks: Array<Buffer> = []
       request.on("data", (chunk: Buffer) => chunks.push(chunk))
       request.on("end", () => {
@@ -75,13 +87,25 @@ export const make = (script: Script): Effect.Effect<TestServer, never, Scope.Sco
           method: request.method ?? "",
           url: request.url ?? "",
           headers: request.headers,
-          body: Buffer.concat(chunks).toString("utf8")
+          body: Buffer.concat(chunks).toString("utf8"),
+          remoteAddress: request.socket.remoteAddress ?? ""
         }
         Effect.runSync(Ref.update(received, (all) => [...all, entry]))
         response.on("close", () => Deferred.unsafeDone(slot(closures, n), Effect.void))
         Deferred.unsafeDone(slot(arrivals, n), Effect.void)
         script(entry, response, n)
       })
+    }
+    const server = options.tls === undefined
+      ? Http.createServer(listener)
+      : Https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout
+    // every socket, for the finalizer: a TLS socket whose handshake failed is no HTTP connection
+    // that `closeAllConnections` would close
+    const sockets = new Set<Net.Socket>()
+    server.on("connection", (socket: Net.Socket) => {
+      sockets.add(socket)
+      socket.on("close", () => sockets.delete(socket))
     })
     yield* Effect.acquireRelease(
       Effect.async<void>((resume) => {
@@ -90,13 +114,14 @@ export const make = (script: Script): Effect.Effect<TestServer, never, Scope.Sco
       () =>
         Effect.async<void>((resume) => {
           server.closeAllConnections()
+          for (const socket of sockets) socket.destroy()
           server.close(() => resume(Effect.void))
         })
     )
     const address = server.address()
     if (address === null || typeof address === "string") return yield* Effect.die("the test server has no port")
     return {
-      url: `http://127.0.0.1:${address.port}`,
+      url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${address.port}`,
       received: Ref.get(received),
       awaitRequests: (n) => Effect.suspend(() => Deferred.await(slot(arrivals, n))),
       awaitClosed: (n) => Effect.suspend(() => Deferred.await(slot(closures, n)))
