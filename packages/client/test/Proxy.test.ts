@@ -78,6 +78,13 @@ const operations: { readonly [K in Operation]: Row } = {
     path: "/org/acme/user/ada%40acme.example",
     answer: userWire,
     call: (identity) => identity.updateUser({ accountId, userId, roles: ["admin"] })
+  },
+  getShortTermToken: {
+    method: "POST",
+    path: "/token",
+    answer: { accessToken: "issued-access-token-value" },
+    call: (identity) =>
+      identity.getShortTermToken({ clientId: keyId, clientSecret: Redacted.make("client-secret-value") })
   }
 }
 
