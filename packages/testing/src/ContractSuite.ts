@@ -189,12 +189,13 @@ const bob = UserId.make("bob@acme.example")
 
 const make = (name: string, run: Case["run"], options: TargetOptions = {}): Case => ({ name, options, run })
 
-/** acme with one key and one user, for the auth cases. */
+/** acme with one key (which can be exchanged for a token) and one user, for the auth cases. */
 const seededKey = KeyId.make("ck_seeded")
+const seededSecret = "cs_seeded_development_secret"
 const authSeed: TargetOptions["seed"] = {
   accounts: [{
     accountId: "acme",
-    keys: [{ clientId: seededKey, clientName: "seeded", roles: ["admin"] }],
+    keys: [{ clientId: seededKey, clientName: "seeded", roles: ["admin"], clientSecret: seededSecret }],
     users: [{ userId: ada, roles: ["viewer"] }]
   }]
 }
@@ -206,6 +207,7 @@ const everyOperation = (
   createClientKey: identity.createClientKey({ accountId: acme, clientName: "new", defaultRoleId: "admin" }),
   getClientKeyList: identity.getClientKeyList({ accountId: acme }),
   getClientKey: identity.getClientKey({ accountId: acme, keyId: seededKey }),
+  getShortTermToken: identity.getShortTermToken({ clientId: seededKey, clientSecret: Redacted.make(seededSecret) }),
   deleteClientKey: identity.deleteClientKey({ accountId: acme, keyId: seededKey }),
   createUserForAccount: identity.createUserForAccount({ accountId: acme, userId: bob }),
   getUsersForAccount: identity.getUsersForAccount({ accountId: acme }),
@@ -213,13 +215,21 @@ const everyOperation = (
   updateUser: identity.updateUser({ accountId: acme, userId: ada, roles: ["admin"] })
 })
 
-/** Every operation is refused with an `UnauthorizedException`, and the store is as seeded. */
+/**
+ * Every operation but the token exchange is refused with an `UnauthorizedException`, and the store
+ * is as seeded. The token exchange needs no bearer token (it is how one gets one): it answers.
+ */
 const everyOperationUnauthorized = Effect.gen(function*() {
   const identity = yield* IdentityApi
   const store = yield* IdentityStore
-  for (const [operation, call] of Object.entries(everyOperation(identity))) {
+  const { getShortTermToken, ...guarded } = everyOperation(identity)
+  for (const [operation, call] of Object.entries(guarded)) {
     yield* failsWith(call, "UnauthorizedException", operation)
   }
+  yield* Effect.mapError(
+    getShortTermToken,
+    (error) => new ContractViolation({ message: `getShortTermToken needs no bearer token, but: ${error._tag}` })
+  )
   yield* equal((yield* store.keys("acme")).map((k) => k.clientKeyId), [seededKey], "the keys are as seeded")
   yield* equal((yield* store.users("acme")).map((u) => [u.userId, u.roles]), [[ada, ["viewer"]]], "the users too")
 })
