@@ -16,7 +16,7 @@ const NonEmpty = Schema.NonEmptyString
 /**
  * A key to start from. `clientSecret`, when given, is the key's secret: the key can then be
  * exchanged for a bearer token (`getShortTermToken`), as one `createClientKey` made can. The store
- * keeps it beside the key and never serves it (a `Redacted` once decoded); a key seeded without
+ * keeps it beside the key (as a `Redacted`) and never serves it; a key seeded without
  * one cannot be exchanged.
  *
  * @since 0.1.0
@@ -28,7 +28,7 @@ export const SeedKey = Schema.Struct({
   roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
   isActive: Schema.optionalWith(Schema.Boolean, { default: () => true }),
   serviceId: Schema.optional(NonEmpty),
-  clientSecret: Schema.optional(Schema.Redacted(NonEmpty))
+  clientSecret: Schema.optional(NonEmpty)
 })
 
 /**

@@ -60,7 +60,9 @@ export const fromSeed = (seed: typeof Seed.Type, serviceId: string): State => {
       })
     )
     const secrets = new Map<string, Redacted.Redacted<string>>()
-    for (const key of account.keys) if (key.clientSecret !== undefined) secrets.set(key.clientId, key.clientSecret)
+    for (const key of account.keys) {
+      if (key.clientSecret !== undefined) secrets.set(key.clientId, Redacted.make(key.clientSecret))
+    }
     state.set(account.accountId, { keys, users, secrets })
   }
   return state
