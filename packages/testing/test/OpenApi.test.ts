@@ -34,21 +34,22 @@ const extensions: ReadonlyArray<{ readonly at: string; readonly reason: string }
  * Fields the SDK requires where the vendor's contract marks none required (`at` is a body, `body`,
  * or a status), each with its reason.
  */
-const required: ReadonlyArray<{ readonly at: string; readonly fields: ReadonlyArray<string>; readonly reason: string }> =
-  [
-    {
-      at: "POST /token body",
-      fields: ["clientId", "clientSecret"],
-      reason: "the API cannot answer a token without a key id and its secret: the client refuses a request "
-        + "without either before sending it"
-    },
-    {
-      at: "POST /token 200",
-      fields: ["accessToken"],
-      reason: "an answer without a token is of no use: the client fails a 200 without accessToken with "
-        + "ResponseDecodeError"
-    }
-  ]
+const required: ReadonlyArray<
+  { readonly at: string; readonly fields: ReadonlyArray<string>; readonly reason: string }
+> = [
+  {
+    at: "POST /token body",
+    fields: ["clientId", "clientSecret"],
+    reason: "the API cannot answer a token without a key id and its secret: the client refuses a request "
+      + "without either before sending it"
+  },
+  {
+    at: "POST /token 200",
+    fields: ["accessToken"],
+    reason: "an answer without a token is of no use: the client fails a 200 without accessToken with "
+      + "ResponseDecodeError"
+  }
+]
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
 
