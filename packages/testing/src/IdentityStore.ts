@@ -400,6 +400,8 @@ export class IdentityStore
   static readonly decodeSeed = decodeSeed
   /** @since 0.1.0 */
   static readonly faultLabel = faultLabel
+  /** @since 0.1.0 */
+  static readonly defaultTokenTtl = defaultTokenTtl
 }
 
 /**
