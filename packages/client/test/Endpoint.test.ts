@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Endpoint, IdentityApi, KeyInput } from "@katanemo/client"
 import { AccountId, KeyId } from "@katanemo/models"
 import * as Record from "effect/Record"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
 const probe = {
@@ -38,6 +39,17 @@ describe("Endpoint.make", () => {
 
   it("each endpoint is filed under its operation's name", () => {
     for (const [name, endpoint] of Object.entries(IdentityApi.endpoints)) assert.strictEqual(endpoint.operation, name)
-    assert.lengthOf(Record.keys(IdentityApi.endpoints), 8)
+    assert.lengthOf(Record.keys(IdentityApi.endpoints), 9)
+  })
+
+  it("an endpoint names the account its input addresses, or none (the token exchange); only the exchange has secrets", () => {
+    const secret = Redacted.make("cs_endpoint_secret")
+    const token = { clientId: KeyId.make("ck_1"), clientSecret: secret }
+    assert.isUndefined(IdentityApi.endpoints.getShortTermToken.accountId(token))
+    assert.deepStrictEqual(IdentityApi.endpoints.getShortTermToken.secrets?.(token), [secret])
+    assert.strictEqual(IdentityApi.endpoints.getClientKeyList.accountId({ accountId: AccountId.make("acme") }), "acme")
+    for (const [name, endpoint] of Object.entries(IdentityApi.endpoints)) {
+      assert.strictEqual(endpoint.secrets === undefined, name !== "getShortTermToken", name)
+    }
   })
 })
