@@ -4,6 +4,11 @@
  * in-memory layer, the live client over the wire-level fake, the live client against the local
  * API server over a real socket, or a fake of your own.
  *
+ * The cases cover the nine operations, the token exchange among them: it answers a `Redacted` JWT
+ * that the next call carries as its bearer token (through `CallOptions.headers`, which a target's
+ * client must honour, as the live client and `IdentityApiMemory` do), until it expires on the
+ * `TestClock`.
+ *
  * Cases are plain Effects (no test framework): each fails with a {@link ContractViolation} when
  * a rule does not hold. They expect a `TestClock` (run them with `@effect/vitest`'s `it.effect`)
  * and a client that does not retry, so that every target is observed one attempt at a time.

@@ -547,8 +547,9 @@ export declare namespace IdentityStore {
    */
   export interface Service {
     /**
-     * Answers one call by the API's rules: the token check first (401), then a fault that fires
-     * before the store acts, the rate limit, the rules, and a fault that fires after it acted.
+     * Answers one call by the API's rules: the token check first (401; none for
+     * `getShortTermToken`), then a fault that fires before the store acts, the rate limit, the
+     * rules, and a fault that fires after it acted. `token` is the bearer token the call carries.
      */
     readonly dispatch: <K extends Operation>(
       operation: K,
