@@ -26,9 +26,11 @@ import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Encoding from "effect/Encoding"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
 import * as IdentityServer from "./IdentityServer.js"
@@ -204,6 +206,11 @@ const authSeed: TargetOptions["seed"] = {
     users: [{ userId: ada, roles: ["viewer"] }]
   }]
 }
+
+/** The claims of a token the store issues, as JSON text. */
+const ClaimsJson = Schema.parseJson(
+  Schema.Struct({ sub: Schema.String, acct: Schema.String, iat: Schema.Number, exp: Schema.Number })
+)
 
 /** Call options that carry `token` as the call's bearer token, whatever the client's own. */
 const withBearer = (token: string): IdentityApi.CallOptions => ({ headers: { authorization: `Bearer ${token}` } })
@@ -621,6 +628,37 @@ export const cases: ReadonlyArray<Case> = [
       yield* check(error.message.includes("expired"), `the message says it expired: ${error.message}`)
     }),
     { validTokens: [], tokenTtl: "10 minutes", seed: authSeed }
+  ),
+
+  make(
+    "tokens: a token whose claims were changed (a later exp, another account) is an UnauthorizedException",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const answer = yield* identity.getShortTermToken({
+        clientId: seededKey,
+        clientSecret: Redacted.make(seededSecret)
+      })
+      const [header = "", payload = "", signature = ""] = Redacted.value(answer.accessToken).split(".")
+      const claims = yield* Effect.orDie(
+        Effect.flatMap(Encoding.decodeBase64UrlString(payload), Schema.decodeUnknown(ClaimsJson))
+      )
+      for (
+        const changed of [{ ...claims, exp: claims.exp + 3600 }, { ...claims, acct: "globex" }, {
+          ...claims,
+          sub: "ck_x"
+        }]
+      ) {
+        const forged = `${header}.${Encoding.encodeBase64Url(JSON.stringify(changed))}.${signature}`
+        yield* failsWith(
+          identity.getUsersForAccount({ accountId: acme }, withBearer(forged)),
+          "UnauthorizedException",
+          `claims ${JSON.stringify(changed)} under the original signature`
+        )
+      }
+      // the token as issued still works
+      yield* identity.getUsersForAccount({ accountId: acme }, withBearer(Redacted.value(answer.accessToken)))
+    }),
+    { validTokens: [], seed: authSeed }
   ),
 
   make(
