@@ -303,8 +303,7 @@ for (const way of ways) {
         secrets.push(wrong)
         yield* fail(identity.getShortTermToken({ clientId: deployer.clientId, clientSecret: Redacted.make(wrong) }))
         yield* fail(identity.getShortTermToken({ clientId: "", clientSecret: Redacted.make(wrong) }))
-        const echoSecrets = () =>
-          JSON.stringify({ clientSecret: Redacted.value(deployer.clientSecret), token: issued })
+        const echoSecrets = () => JSON.stringify({ clientSecret: Redacted.value(deployer.clientSecret), token: issued })
         tricks.push(respond(200, echoSecrets))
         yield* fail(identity.getShortTermToken(deployer))
         tricks.push(respond(401, echoSecrets))
