@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Endpoint, IdentityApi, KeyInput } from "@katanemo/client"
-import { AccountId, KeyId, UserId } from "@katanemo/models"
+import { AccountId, KeyId } from "@katanemo/models"
 import * as Record from "effect/Record"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -42,11 +42,14 @@ describe("Endpoint.make", () => {
     assert.lengthOf(Record.keys(IdentityApi.endpoints), 9)
   })
 
-  it("an endpoint names an account only where its template has one", () => {
-    const { getShortTermToken, getUser } = IdentityApi.endpoints
-    assert.strictEqual(getUser.accountId({ accountId: AccountId.make("acme"), userId: UserId.make("ada") }), "acme")
-    assert.isUndefined(
-      getShortTermToken.accountId({ clientId: KeyId.make("ck_1"), clientSecret: Redacted.make("cs_secret_value") })
-    )
+  it("an endpoint names the account its input addresses, or none (the token exchange); only the exchange has secrets", () => {
+    const secret = Redacted.make("cs_endpoint_secret")
+    const token = { clientId: KeyId.make("ck_1"), clientSecret: secret }
+    assert.isUndefined(IdentityApi.endpoints.getShortTermToken.accountId(token))
+    assert.deepStrictEqual(IdentityApi.endpoints.getShortTermToken.secrets?.(token), [secret])
+    assert.strictEqual(IdentityApi.endpoints.getClientKeyList.accountId({ accountId: AccountId.make("acme") }), "acme")
+    for (const [name, endpoint] of Object.entries(IdentityApi.endpoints)) {
+      assert.strictEqual(endpoint.secrets === undefined, name !== "getShortTermToken", name)
+    }
   })
 })

@@ -21,6 +21,8 @@ import { accountId, keyId, transports, userId } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
 const token = "tok_ECHOED_secret_4f2a"
+/** The token exchange's secret: no error may show it either. */
+const clientSecret = "cs_EXCHANGED_secret_8c3d"
 
 /** Every transport, and an HttpClient with its own span on (off for a request with a token). */
 const layers: ReadonlyArray<readonly [string, Layer.Layer<Transport>]> = [
@@ -57,7 +59,10 @@ const typedFailure = <A, E>(effect: Effect.Effect<A, E>) =>
     if (Exit.isSuccess(exit)) return assert.fail("expected the call to fail")
     const error = Cause.failureOption(exit.cause)
     if (error._tag === "None") return assert.fail(`a defect: ${Cause.pretty(exit.cause)}`)
-    for (const text of shown(error.value)) assert.notInclude(text, token)
+    for (const text of shown(error.value)) {
+      assert.notInclude(text, token)
+      assert.notInclude(text, clientSecret)
+    }
     return error.value
   })
 
@@ -72,7 +77,8 @@ const everyOperation = (identity: IdentityApi.Service): ReadonlyArray<Effect.Eff
   identity.createUserForAccount({ accountId, userId }),
   identity.getUsersForAccount({ accountId }),
   identity.getUser({ accountId, userId }),
-  identity.updateUser({ accountId, userId, roles: ["admin"] })
+  identity.updateUser({ accountId, userId, roles: ["admin"] }),
+  identity.getShortTermToken({ clientId: keyId, clientSecret: Redacted.make(clientSecret) })
 ]
 
 for (const [name, layer] of layers) {
@@ -104,6 +110,40 @@ for (const [name, layer] of layers) {
             : identity.getUsersForAccount({ accountId })
           assert.strictEqual((yield* typedFailure(call))._tag, tag)
         }
+      }))
+
+    it.scoped("a server echoing the token exchange's body (the client secret) never shows the secret", () =>
+      Effect.gen(function*() {
+        const answers: ReadonlyArray<(body: string, res: Http.ServerResponse) => void> = [
+          (body, res) => TestServer.json(res, 400, { message: `bad body ${body}`, errorCode: body }),
+          (body, res) => TestServer.json(res, 401, { message: `wrong secret in ${body}` }),
+          (body, res) => TestServer.text(res, 409, `conflict for ${body}`),
+          (body, res) => TestServer.json(res, 418, { code: 7, message: `you sent ${body}` }),
+          (body, res) => TestServer.text(res, 502, `${"x".repeat(2000)}${body} and more`),
+          // a 200 without accessToken, holding the body: ResponseDecodeError
+          (body, res) => TestServer.json(res, 200, { echo: body }),
+          (body, res) => TestServer.json(res, 200, { accessToken: "", echo: JSON.parse(body) })
+        ]
+        const { identity, server } = yield* client(layer, (request, res, n) => answers[n - 1]?.(request.body, res))
+        const tags: Array<string> = []
+        for (let i = 0; i < answers.length; i++) {
+          tags.push(
+            (yield* typedFailure(
+              identity.getShortTermToken({ clientId: keyId, clientSecret: Redacted.make(clientSecret) })
+            ))._tag
+          )
+        }
+        assert.deepStrictEqual(tags, [
+          "BadRequestException",
+          "UnauthorizedException",
+          "ConflictException",
+          "UnexpectedStatusError",
+          "UnexpectedStatusError",
+          "ResponseDecodeError",
+          "ResponseDecodeError"
+        ])
+        // a positive control: the secret was on the wire, in the body the server echoed
+        assert.include((yield* server.received)[0]?.body ?? "", clientSecret)
       }))
 
     it.scoped("a server echoing the Authorization header in every field never shows the token", () =>

@@ -20,6 +20,7 @@ import {
   ClientKeyResponse,
   ErrorBody,
   KeyId,
+  TokenResponse,
   UserId,
   UserResponse
 } from "@katanemo/models"
@@ -57,6 +58,10 @@ interface Ids {
 }
 
 const defaultIds: Ids = { accountId, keyId, userId }
+
+/** The secret of the token exchange's key, and the token it answers. */
+const clientSecret = "cs_client_secret_4d1e"
+const issuedToken = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJrZXktMSJ9.c2lnbmF0dXJl"
 
 interface Case {
   readonly operation: keyof Omit<IdentityApi.Service, "raw">
@@ -186,6 +191,24 @@ const cases: ReadonlyArray<Case> = [
         assert.instanceOf(user, UserResponse)
         assert.deepStrictEqual(user.roles, ["admin"])
       })
+  },
+  {
+    operation: "getShortTermToken",
+    method: "POST",
+    path: "/token",
+    requestBody: { clientId: "key-1", clientSecret: clientSecret },
+    responseBody: { accessToken: issuedToken },
+    listsNotFound: false,
+    call: (identity) => identity.getShortTermToken({ clientId: keyId, clientSecret: Redacted.make(clientSecret) }),
+    succeeds: (identity) =>
+      Effect.map(
+        identity.getShortTermToken({ clientId: keyId, clientSecret: Redacted.make(clientSecret) }),
+        (answer) => {
+          assert.instanceOf(answer, TokenResponse)
+          assert.strictEqual(Redacted.value(answer.accessToken), issuedToken)
+          assert.notInclude(JSON.stringify(answer), issuedToken)
+        }
+      )
   }
 ]
 
@@ -318,27 +341,30 @@ for (const transport of transports) {
             assert.strictEqual(error._tag, "ResponseDecodeError")
           }))
 
-        it.scoped("percent-encodes its path ids: each reaches the server as one segment", () =>
-          Effect.gen(function*() {
-            const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, c.responseBody))
-            const ids: Ids = {
-              accountId: AccountId.make("a/../b"),
-              keyId: KeyId.make("ü ?#%"),
-              userId: UserId.make("x y/z?q=1#frag")
-            }
-            yield* c.call(identity, ids)
-            const [request] = yield* server.received
-            const template = c.path.split("/")
-            const segments = (request?.url ?? "").split("/")
-            assert.strictEqual(segments.length, template.length, request?.url)
-            assert.strictEqual(decodeURIComponent(segments[2] ?? ""), "a/../b")
-            if (template.length === 5) {
-              assert.strictEqual(
-                decodeURIComponent(segments[4] ?? ""),
-                template[3] === "key" ? "ü ?#%" : "x y/z?q=1#frag"
-              )
-            }
-          }))
+        it.scoped.skipIf(!c.path.startsWith("/org/"))(
+          "percent-encodes its path ids: each reaches the server as one segment",
+          () =>
+            Effect.gen(function*() {
+              const { identity, server } = yield* setup((_, res) => TestServer.json(res, 200, c.responseBody))
+              const ids: Ids = {
+                accountId: AccountId.make("a/../b"),
+                keyId: KeyId.make("ü ?#%"),
+                userId: UserId.make("x y/z?q=1#frag")
+              }
+              yield* c.call(identity, ids)
+              const [request] = yield* server.received
+              const template = c.path.split("/")
+              const segments = (request?.url ?? "").split("/")
+              assert.strictEqual(segments.length, template.length, request?.url)
+              assert.strictEqual(decodeURIComponent(segments[2] ?? ""), "a/../b")
+              if (template.length === 5) {
+                assert.strictEqual(
+                  decodeURIComponent(segments[4] ?? ""),
+                  template[3] === "key" ? "ü ?#%" : "x y/z?q=1#frag"
+                )
+              }
+            })
+        )
 
         it.scoped("retries a 429, waiting as Retry-After says", () =>
           Effect.gen(function*() {

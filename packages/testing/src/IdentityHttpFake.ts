@@ -144,7 +144,10 @@ export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient,
  * @category options
  */
 export interface ClientOptions extends IdentityStore.Options, Options {
-  /** The bearer token calls carry; checked against `validTokens` when the store has them. */
+  /**
+   * The bearer token calls carry; checked when the store has `validTokens` (a static one, or one
+   * the store issued). A call's own `Authorization` header (`CallOptions.headers`) replaces it.
+   */
   readonly token?: Redacted.Redacted<string> | undefined
   /** Options of the live client (`maxRetries`, `timeout`, `retrySchedule`, …). */
   readonly client?: IdentityApi.Options | undefined

@@ -223,4 +223,11 @@ describe("IdentityHttpFake under the live client", () => {
     const pattern = fs.readFileSync(path.join(here, "ReadmeRetry.test.ts"), "utf8")
     assert.include(readme, "```ts\n" + pattern + "```\n")
   })
+
+  it("the README's token example is test/ReadmeTokens.test.ts, verbatim", () => {
+    const here = path.dirname(fileURLToPath(import.meta.url))
+    const readme = fs.readFileSync(path.join(here, "..", "README.md"), "utf8")
+    const example = fs.readFileSync(path.join(here, "ReadmeTokens.test.ts"), "utf8")
+    assert.include(readme, "```ts\n" + example + "```\n")
+  })
 })
