@@ -43,6 +43,8 @@ const socketServer = (handler: Http.RequestListener) =>
     const sockets: Array<Net.Socket> = []
     const ended: Array<Promise<void>> = []
     const server = Http.createServer(handler)
+    // no idle timeout on the server's side: only the client ends a kept-alive connection
+    server.keepAliveTimeout = 0
     server.on("connection", (socket: Net.Socket) => {
       sockets.push(socket)
       ended.push(new Promise((resolve) => socket.on("close", () => resolve())))
@@ -66,6 +68,12 @@ const socketServer = (handler: Http.RequestListener) =>
       allClosed: Effect.promise(() => Promise.all([...ended]))
     }
   })
+
+/**
+ * undici keeping idle connections for 10 minutes (its default is a few seconds): a connection that
+ * ends within a test was ended by `close()`, not by idling.
+ */
+const keepAlive = UndiciTransport.layer({ agent: { keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 } })
 
 describe("KatanemoIdentity", () => {
   it("has one method per operation of IdentityApi.endpoints, and raw has each too", () => {
@@ -179,7 +187,7 @@ describe("KatanemoIdentity", () => {
     it.scoped("close() releases the sockets (the server sees the connection end), and later calls reject", () =>
       Effect.gen(function*() {
         const server = yield* socketServer((_, response) => TestServer.json(response, 200, userWire))
-        const identity = new KatanemoIdentity({ baseUrl: server.url })
+        const identity = new KatanemoIdentity({ baseUrl: server.url, transport: keepAlive })
         yield* Effect.promise(() => identity.getUser({ accountId, userId }))
         assert.strictEqual(server.connections(), 1)
         yield* Effect.promise(() => identity.close())
@@ -207,7 +215,7 @@ describe("KatanemoIdentity", () => {
       Effect.gen(function*() {
         const server = yield* socketServer((_, response) => TestServer.json(response, 200, userWire))
         const leaked = yield* Effect.promise(async () => {
-          await using identity = new KatanemoIdentity({ baseUrl: server.url })
+          await using identity = new KatanemoIdentity({ baseUrl: server.url, transport: keepAlive })
           await identity.getUser({ accountId, userId })
           return identity
         })
@@ -215,10 +223,11 @@ describe("KatanemoIdentity", () => {
         assert.match(String(yield* rejection(leaked.getUser({ accountId, userId }))), /closed/)
       }))
 
-    it("a client given to its own transport is closed with it: its Agent is destroyed", async () => {
-      const identity = new KatanemoIdentity({ transport: UndiciTransport.layer() })
-      await identity.close()
-      await identity.close() // again: the same close
+    it("close() again waits for the same close", async () => {
+      const identity = new KatanemoIdentity()
+      const first = identity.close()
+      assert.strictEqual(identity.close(), first)
+      await first
     })
   })
 
