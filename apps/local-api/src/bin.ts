@@ -68,7 +68,9 @@ const command = Command.make(
     ),
     tokens: Options.text("token").pipe(
       Options.repeated,
-      Options.withDescription("A valid bearer token; when given, every request must carry one (repeatable)")
+      Options.withDescription(
+        "A valid bearer token; when given, every request must carry one, or a token POST /token issued (repeatable)"
+      )
     ),
     rateLimit: Options.integer("rate-limit").pipe(
       Options.optional,

@@ -1,6 +1,8 @@
+import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { IdentityApi } from "@katanemo/client"
 import * as UndiciTransport from "@katanemo/client/UndiciTransport"
+import { AccountId } from "@katanemo/models"
 import { ContractSuite, IdentityServer, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
@@ -10,9 +12,12 @@ import * as List from "effect/List"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import { postChunked } from "katanemo-testkit/Http"
+import { fileURLToPath } from "node:url"
 import * as Cors from "../src/Cors.js"
 import * as LocalApi from "../src/LocalApi.js"
+import * as SeedFile from "../src/SeedFile.js"
 
 /** The live client against the local API on a free port, with the store behind it; raw requests over a socket too. */
 const target = (options: ContractSuite.TargetOptions) =>
@@ -129,6 +134,66 @@ describe("the local API's extras", () => {
       assert.strictEqual(post.status, 405)
       assert.strictEqual(post.headers.get("allow"), "GET, HEAD")
     }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_local"], rateLimit: 1 }))))
+
+  it.live("the sample seed's key is exchanged for a token; it and the static token both work; neither shows in a log", () =>
+    Effect.gen(function*() {
+      const lines: Array<string> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make(({ message }) =>
+          lines.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
+        )
+      )
+      const seed = yield* SeedFile.read(fileURLToPath(new URL("../seed.example.json", import.meta.url))).pipe(
+        Effect.provide(NodeFileSystem.layer)
+      )
+      // the development secret of ck_ci in seed.example.json, as the README documents it
+      const secret = "cs_ci_local_development_only"
+      const issued = yield* Effect.gen(function*() {
+        const url = yield* LocalApi.url
+        const identity = yield* IdentityApi
+        const answer = yield* identity.getShortTermToken({ clientId: "ck_ci", clientSecret: Redacted.make(secret) })
+        const token = Redacted.value(answer.accessToken)
+        const bearer = { headers: { authorization: `Bearer ${token}` } }
+        assert.lengthOf(yield* identity.getClientKeyList({ accountId: AccountId.make("acme") }, bearer), 1)
+        // the static token (the client's own) still works beside it
+        assert.lengthOf(yield* identity.getClientKeyList({ accountId: AccountId.make("acme") }), 1)
+        const wrong = yield* Effect.flip(
+          identity.getShortTermToken({ clientId: "ck_ci", clientSecret: Redacted.make("cs_wrong_secret") })
+        )
+        assert.strictEqual(wrong._tag, "UnauthorizedException")
+        // a token in the path is blanked from the log when the request carries it
+        const echoed = yield* Effect.promise(() =>
+          fetch(`${url}/org/acme/key/${token}`, { headers: { authorization: `Bearer ${token}` } })
+        )
+        assert.strictEqual(echoed.status, 404)
+        return token
+      }).pipe(
+        Effect.provide(
+          Layer.unwrapEffect(
+            Effect.map(
+              LocalApi.url,
+              (baseUrl) => IdentityApi.layer({ baseUrl, token: Redacted.make("tok_local_static"), maxRetries: 0 })
+            )
+          ).pipe(
+            Layer.provide(UndiciTransport.layer()),
+            Layer.provideMerge(LocalApi.layer({ port: 0, seed, validTokens: ["tok_local_static"] }))
+          )
+        ),
+        Effect.provide(capture)
+      )
+      assert.deepStrictEqual(lines.map((line) => line.split(" ").slice(0, 3).join(" ")), [
+        "POST /token 200",
+        "GET /org/acme/keys 200",
+        "GET /org/acme/keys 200",
+        "POST /token 401",
+        "GET /org/acme/key/<redacted> 404"
+      ])
+      for (const line of lines) {
+        assert.notInclude(line, secret)
+        assert.notInclude(line, issued)
+      }
+    }))
 })
 
 const preflight = (url: string, origin: string) =>
