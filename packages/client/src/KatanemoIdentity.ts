@@ -312,8 +312,9 @@ const WithMethods = class {
 
 /**
  * The Identity API with promises. Constructed with the options of `IdentityApi.layer`, it has
- * one async method per operation (the same input object, and a second argument of per-call
- * options with a `signal`) and `raw` for undecoded responses. A thin layer over the Effect
+ * one async method per operation ({@link Methods}: `getUser(input, options?)`, …, the same input
+ * object, and a second argument of per-call options with a `signal`) and `raw` for undecoded
+ * responses. A thin layer over the Effect
  * service: a `ManagedRuntime` of `IdentityApi.layer` runs each call.
  *
  * - A failed call rejects with the Effect API's error itself: `instanceof NotFoundException`,
@@ -336,7 +337,13 @@ export class KatanemoIdentity extends WithMethods implements Methods, AsyncDispo
    */
   declare readonly raw: RawMethods
 
+  /** @internal */
   readonly #runner: Runner
+  /**
+   * `close()`'s promise, once called.
+   *
+   * @internal
+   */
   #closed: Promise<void> | undefined
 
   /** @since 0.1.0 */
