@@ -59,7 +59,8 @@ export interface Options extends Omit<IdentityApi.Options, "token"> {
   /**
    * What carries the requests (default: `UndiciTransport.layer()`, loaded on first use, so a
    * program that passes another transport never loads undici). In a browser or an edge runtime,
-   * pass `FetchTransport.layer()` from `@katanemo/client/FetchTransport`.
+   * pass `FetchTransport.layer()` from `@katanemo/client/FetchTransport`, and have the bundler
+   * leave `undici` out (esbuild: `--external:undici`): it still sees the default's `import()`.
    */
   readonly transport?: Layer.Layer<Transport> | undefined
   /**
