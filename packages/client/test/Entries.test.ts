@@ -10,17 +10,26 @@ import ts from "typescript"
 
 const src = new URL("../src/", import.meta.url).pathname
 
-/** The packages (bare specifiers) a module loads at run time, through its relative imports too. */
+const transpiled = (file: string) =>
+  ts.transpileModule(fs.readFileSync(file, "utf8"), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
+  }).outputText
+
+/** A static `import`/`export ... from`, not an `import(...)` (which the walk does not follow). */
+const staticImport = /(?:^|\n)\s*(?:import|export)\b(?!\s*\()[^"';]*?["']([^"']+)["']/g
+
+/**
+ * The packages (bare specifiers) a module loads when it is imported, through its relative imports
+ * too. Lazy `import(...)`s are not followed: they load only when called (see `lazyImports`).
+ */
 const runtimeImports = (entry: string): ReadonlyArray<string> => {
   const seen = new Set<string>()
   const packages = new Set<string>()
   const visit = (file: string) => {
     if (seen.has(file)) return
     seen.add(file)
-    const js = ts.transpileModule(fs.readFileSync(file, "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
-    }).outputText
-    for (const [, specifier] of js.matchAll(/(?:^|\n)\s*(?:import|export)\b[^"';]*?["']([^"']+)["']/g)) {
+    const js = transpiled(file)
+    for (const [, specifier] of js.matchAll(staticImport)) {
       if (specifier === undefined) continue
       if (specifier.startsWith(".")) visit(path.resolve(path.dirname(file), specifier.replace(/\.js$/, ".ts")))
       else packages.add(specifier)
@@ -29,6 +38,10 @@ const runtimeImports = (entry: string): ReadonlyArray<string> => {
   visit(path.join(src, entry))
   return [...packages].sort()
 }
+
+/** The specifiers a module's own code imports lazily, with `import("...")`. */
+const lazyImports = (entry: string): ReadonlyArray<string> =>
+  [...transpiled(path.join(src, entry)).matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map(([, s]) => s ?? "").sort()
 
 const matching = (imports: ReadonlyArray<string>, pattern: RegExp) => imports.filter((s) => pattern.test(s))
 
@@ -53,5 +66,13 @@ describe("entry points load only what they run on", () => {
     const imports = runtimeImports("HttpClientTransport.ts")
     assert.isNotEmpty(matching(imports, /^@effect\/platform\//))
     assert.deepStrictEqual(matching(imports, /^undici/), [])
+  })
+
+  it("KatanemoIdentity: neither @effect/platform nor undici when imported; undici only lazily, as the default", () => {
+    const imports = runtimeImports("KatanemoIdentity.ts")
+    assert.isTrue(imports.includes("effect/ManagedRuntime"), "the walk sees the entry's imports")
+    assert.deepStrictEqual(matching(imports, /^@effect\/platform|^undici|^node:/), [])
+    // the default transport, loaded by the first call of a client made without `transport`
+    assert.deepStrictEqual(lazyImports("KatanemoIdentity.ts"), ["./UndiciTransport.js"])
   })
 })
