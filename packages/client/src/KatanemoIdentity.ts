@@ -24,7 +24,6 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
-import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -46,14 +45,12 @@ import type { Transport } from "./Transport.js"
  * @since 0.1.0
  * @category options
  */
-export interface Options extends Omit<IdentityApi.Options, "token"> {
+export interface Options extends Omit<IdentityApi.Options, "token" | "clientSecret"> {
   /**
    * Sent as `Authorization: Bearer <token>`. A plain string is wrapped in `Redacted` at once, so
    * it prints as `<redacted>` from then on. Not together with `clientId`.
    */
   readonly token?: Redacted.Redacted<string> | string | undefined
-  /** An API key's id, traded with `clientSecret` for short-lived tokens. Not together with `token`. */
-  readonly clientId?: string | undefined
   /** The API key's secret, with `clientId`; a plain string is wrapped in `Redacted` at once. */
   readonly clientSecret?: Redacted.Redacted<string> | string | undefined
   /**
@@ -189,45 +186,31 @@ const defaultTransport: Layer.Layer<Transport> = Layer.unwrapEffect(
   Effect.promise(() => import("./UndiciTransport.js").then((module) => module.layer()))
 )
 
-/** The options of a client that signs in with an API key's client credentials. */
-interface CredentialsOptions extends IdentityApi.Options {
-  readonly clientId: string
-  readonly clientSecret: Redacted.Redacted<string>
-}
-
-/**
- * The service's layer over client credentials. This build of the client has no
- * `IdentityApi.layerClientCredentials` yet, so a client given `clientId` cannot be made: the
- * constructor throws, rather than send calls without the credentials.
- */
-const credentialsLayer = (
-  _options: CredentialsOptions
-): Layer.Layer<IdentityApi, ConfigError.ConfigError, Transport> => {
-  throw new TypeError("KatanemoIdentity: clientId and clientSecret are not supported by this version; give a token")
+/** The options as `IdentityApi.layer` takes them: the secrets `Redacted`, without the facade's own. */
+const apiOptions = (options: Options): IdentityApi.Options => {
+  const { clientSecret, logLevel: _logLevel, token, transport: _transport, ...rest } = options
+  return {
+    ...rest,
+    ...(token === undefined ? {} : { token: redacted(token) }),
+    ...(clientSecret === undefined ? {} : { clientSecret: redacted(clientSecret) })
+  }
 }
 
 /** The service's layer for the options: by token, or by client credentials. */
-const serviceLayer = (options: Options): Layer.Layer<IdentityApi> => {
-  const { clientId, clientSecret, logLevel: _logLevel, token, transport, ...rest } = options
-  const api = clientId !== undefined && clientSecret !== undefined
-    ? credentialsLayer({ ...rest, clientId, clientSecret: redacted(clientSecret) })
-    : IdentityApi.layer(token === undefined ? rest : { ...rest, token: redacted(token) })
-  return api.pipe(Layer.orDie, Layer.provide(transport ?? defaultTransport))
-}
+const serviceLayer = (options: Options): Layer.Layer<IdentityApi> =>
+  IdentityApi.layer(apiOptions(options)).pipe(Layer.orDie, Layer.provide(options.transport ?? defaultTransport))
 
-/** Options that cannot work, found when the client is made. */
+/**
+ * Options that cannot work, found when the client is made: those `IdentityApi.layer` refuses (a
+ * token and client credentials both, half of the credentials, a bad URL or duration), and a log
+ * level that is none.
+ */
 const check = (options: Options): void => {
-  if (options.token !== undefined && (options.clientId !== undefined || options.clientSecret !== undefined)) {
-    throw new TypeError("KatanemoIdentity: give either token or clientId and clientSecret, not both")
-  }
-  if ((options.clientId === undefined) !== (options.clientSecret === undefined)) {
-    throw new TypeError("KatanemoIdentity: clientId and clientSecret go together: give both or neither")
-  }
-  const { clientId: _clientId, clientSecret: _clientSecret, logLevel, token: _token, transport: _t, ...rest } = options
-  const problem = IdentityApiConfig.validate(rest)
+  const problem = IdentityApiConfig.validate(apiOptions(options))
   if (problem._tag === "Left") {
     throw new TypeError(`KatanemoIdentity: ${String(problem.left)}`, { cause: problem.left })
   }
+  const logLevel = options.logLevel
   if (logLevel !== undefined && !levels.some((level) => level._tag === logLevel)) {
     throw new TypeError(`KatanemoIdentity: logLevel must be one of ${levels.map((l) => l._tag).join(", ")}`)
   }

@@ -103,6 +103,29 @@ describe("KatanemoIdentity", () => {
       assert.strictEqual(first?.headers.authorization, "Bearer tok_local_plain")
     }))
 
+  it.scoped("with client credentials, obtains its token from POST /token (a plain-string secret) and sends it", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make((request, response) =>
+        request.url === "/token"
+          ? TestServer.json(response, 200, { accessToken: "issued_token_value" })
+          : TestServer.json(response, 200, userWire)
+      )
+      const identity = yield* client({ baseUrl: server.url, clientId: "ck_1", clientSecret: "cs_plain_secret_1" })
+      yield* Effect.promise(() => identity.getUser({ accountId, userId }))
+      yield* Effect.promise(() => identity.getUser({ accountId, userId }))
+      const received = yield* server.received
+      assert.deepStrictEqual(received.map((r) => r.url), [
+        "/token",
+        "/org/acme/user/ada%40acme.example",
+        "/org/acme/user/ada%40acme.example"
+      ])
+      assert.deepStrictEqual(JSON.parse(received[0]?.body ?? ""), {
+        clientId: "ck_1",
+        clientSecret: "cs_plain_secret_1"
+      })
+      assert.strictEqual(received[1]?.headers.authorization, "Bearer issued_token_value")
+    }))
+
   it.scoped("a failure rejects with the Effect API's error class: instanceof, _tag and message work", () =>
     Effect.gen(function*() {
       const server = yield* TestServer.make((_, response) =>
@@ -235,12 +258,12 @@ describe("KatanemoIdentity", () => {
     it("token and client credentials together throw at construction", () => {
       assert.throws(
         () => new KatanemoIdentity({ token: "tok", clientId: "key-1", clientSecret: "s3cret" }),
-        /either token or clientId and clientSecret, not both/
+        /both token and clientId are set/
       )
     })
 
     it("clientId without clientSecret throws", () => {
-      assert.throws(() => new KatanemoIdentity({ clientId: "key-1" }), /clientId and clientSecret go together/)
+      assert.throws(() => new KatanemoIdentity({ clientId: "key-1" }), /clientId is set without clientSecret/)
     })
 
     it("bad options throw a TypeError naming the option", () => {
