@@ -17,6 +17,7 @@ import { defaultBaseUrl, defaultMaxResponseBytes, defaultMaxRetries, defaultTime
 import type { RawResponse } from "../RawResponse.js"
 import type { Transport } from "../Transport.js"
 import { interpret } from "./interpret.js"
+import { logAttempt } from "./log.js"
 import { problems } from "./options.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
 import { requestId, type Scrub, scrubber } from "./scrub.js"
@@ -228,7 +229,9 @@ export const makeEngine = (transport: Transport.Service, options: IdentityApi.Op
       })
 
       const run = (span: Tracer.Span | undefined) => {
-        const once = attempt(call, request(span), callScrub)
+        // each attempt (the first and every retry) logs one Debug line, numbered from 1
+        let attempts = 0
+        const once = logAttempt(call, () => ++attempts, callScrub, attempt(call, request(span), callScrub))
         // The common case pays for no retry machinery: the schedule is built on the first failure.
         const retried = Effect.matchEffect(once, {
           onSuccess: (response) =>
