@@ -9,6 +9,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { type IdentityApi } from "@katanemo/client"
 import { KeyId } from "@katanemo/models"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -146,6 +147,24 @@ const capturing = (lines: Array<Line>) =>
 /** The attempt lines among the captured ones. */
 const attemptLines = (lines: ReadonlyArray<Line>) => lines.filter((line) => line.message === message)
 
+/** The current clock (the TestClock), counting how often the time is read. */
+const countingClock = Effect.clockWith((clock) => {
+  let count = 0
+  const read = <A>(value: A): A => {
+    count++
+    return value
+  }
+  const counting: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => read(clock.unsafeCurrentTimeMillis()),
+    unsafeCurrentTimeNanos: () => read(clock.unsafeCurrentTimeNanos()),
+    currentTimeMillis: Effect.suspend(() => read(clock.currentTimeMillis)),
+    currentTimeNanos: Effect.suspend(() => read(clock.currentTimeNanos)),
+    sleep: (duration) => clock.sleep(duration)
+  }
+  return Effect.succeed({ clock: counting, reads: () => count })
+})
+
 /** A server that answers each operation by its route, with the request id `req-<n>`. */
 const byRoute: TestServer.Script = (request, res, n) => {
   const operation = operations.find((op) => op.method === request.method && op.path === request.url)
@@ -190,6 +209,24 @@ describe("request logs", () => {
       // and without any level set: the default minimum is Info
       for (const operation of operations) yield* operation.call(identity).pipe(Effect.provide(capturing(lines)))
       assert.deepStrictEqual(lines, [])
+    }))
+
+  it.scoped("below Debug an attempt builds nothing: it does not even read the clock", () =>
+    Effect.gen(function*() {
+      const { identity } = yield* setup(byRoute, { span: false })
+      const { clock, reads } = yield* countingClock
+      const run = (level: LogLevel.LogLevel) =>
+        Effect.forEach(operations, (operation) => operation.call(identity), { discard: true }).pipe(
+          Effect.withClock(clock),
+          Logger.withMinimumLogLevel(level),
+          Effect.provide(capturing([]))
+        )
+      yield* run(LogLevel.Info)
+      assert.strictEqual(reads(), 0, "at Info")
+      // the check sees what it counts: at Debug, each attempt reads the clock at its start and
+      // end, and the logger for the line's timestamp
+      yield* run(LogLevel.Debug)
+      assert.strictEqual(reads(), 3 * operations.length, "at Debug")
     }))
 
   it.scoped("a retried call logs each attempt, numbered 1, 2, 3, with its status", () =>
