@@ -189,15 +189,19 @@ const bob = UserId.make("bob@acme.example")
 
 const make = (name: string, run: Case["run"], options: TargetOptions = {}): Case => ({ name, options, run })
 
-/** acme with one key and one user, for the auth cases. */
+/** acme with one key (which can be exchanged for a token) and one user, for the auth cases. */
 const seededKey = KeyId.make("ck_seeded")
+const seededSecret = "cs_seeded_development_secret"
 const authSeed: TargetOptions["seed"] = {
   accounts: [{
     accountId: "acme",
-    keys: [{ clientId: seededKey, clientName: "seeded", roles: ["admin"] }],
+    keys: [{ clientId: seededKey, clientName: "seeded", roles: ["admin"], clientSecret: seededSecret }],
     users: [{ userId: ada, roles: ["viewer"] }]
   }]
 }
+
+/** Call options that carry `token` as the call's bearer token, whatever the client's own. */
+const withBearer = (token: string): IdentityApi.CallOptions => ({ headers: { authorization: `Bearer ${token}` } })
 
 /** Every operation once, in an order in which each succeeds on {@link authSeed}. */
 const everyOperation = (
@@ -206,6 +210,7 @@ const everyOperation = (
   createClientKey: identity.createClientKey({ accountId: acme, clientName: "new", defaultRoleId: "admin" }),
   getClientKeyList: identity.getClientKeyList({ accountId: acme }),
   getClientKey: identity.getClientKey({ accountId: acme, keyId: seededKey }),
+  getShortTermToken: identity.getShortTermToken({ clientId: seededKey, clientSecret: Redacted.make(seededSecret) }),
   deleteClientKey: identity.deleteClientKey({ accountId: acme, keyId: seededKey }),
   createUserForAccount: identity.createUserForAccount({ accountId: acme, userId: bob }),
   getUsersForAccount: identity.getUsersForAccount({ accountId: acme }),
@@ -213,13 +218,21 @@ const everyOperation = (
   updateUser: identity.updateUser({ accountId: acme, userId: ada, roles: ["admin"] })
 })
 
-/** Every operation is refused with an `UnauthorizedException`, and the store is as seeded. */
+/**
+ * Every operation but the token exchange is refused with an `UnauthorizedException`, and the store
+ * is as seeded. The token exchange needs no bearer token (it is how one gets one): it answers.
+ */
 const everyOperationUnauthorized = Effect.gen(function*() {
   const identity = yield* IdentityApi
   const store = yield* IdentityStore
-  for (const [operation, call] of Object.entries(everyOperation(identity))) {
+  const { getShortTermToken, ...guarded } = everyOperation(identity)
+  for (const [operation, call] of Object.entries(guarded)) {
     yield* failsWith(call, "UnauthorizedException", operation)
   }
+  yield* Effect.mapError(
+    getShortTermToken,
+    (error) => new ContractViolation({ message: `getShortTermToken needs no bearer token, but: ${error._tag}` })
+  )
   yield* equal((yield* store.keys("acme")).map((k) => k.clientKeyId), [seededKey], "the keys are as seeded")
   yield* equal((yield* store.users("acme")).map((u) => [u.userId, u.roles]), [[ada, ["viewer"]]], "the users too")
 })
@@ -561,6 +574,93 @@ export const cases: ReadonlyArray<Case> = [
       }
     }),
     { validTokens: ["tok_good"], token: Redacted.make("tok_good"), seed: authSeed }
+  ),
+
+  make(
+    "tokens: an exchange answers a Redacted JWT that is a bearer token for the next call",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const answer = yield* identity.getShortTermToken({
+        clientId: seededKey,
+        clientSecret: Redacted.make(seededSecret)
+      })
+      yield* check(Redacted.isRedacted(answer.accessToken), "the token is a Redacted")
+      const token = Redacted.value(answer.accessToken)
+      yield* check(/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token), "the token is JWT-shaped: three base64url parts")
+      yield* check(!JSON.stringify(answer).includes(token) && !String(answer).includes(token), "it shows as redacted")
+      // without a token the call is refused (auth is on: issued tokens only); with it, it answers
+      yield* failsWith(identity.getClientKeyList({ accountId: acme }), "UnauthorizedException", "without the token")
+      const keys = yield* identity.getClientKeyList({ accountId: acme }, withBearer(token))
+      yield* equal(keys.map((k) => k.clientKeyId), [seededKey], "the call with the issued token")
+    }),
+    { validTokens: [], seed: authSeed }
+  ),
+
+  make(
+    "tokens: an issued token is refused with an UnauthorizedException once it has expired on the clock",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const answer = yield* identity.getShortTermToken({
+        clientId: seededKey,
+        clientSecret: Redacted.make(seededSecret)
+      })
+      const bearer = withBearer(Redacted.value(answer.accessToken))
+      yield* TestClock.adjust("9 minutes")
+      yield* identity.getUsersForAccount({ accountId: acme }, bearer)
+      yield* TestClock.adjust("1 minute")
+      const error = yield* failsWith(
+        identity.getUsersForAccount({ accountId: acme }, bearer),
+        "UnauthorizedException",
+        "after 10 minutes"
+      )
+      yield* check(error.message.includes("expired"), `the message says it expired: ${error.message}`)
+    }),
+    { validTokens: [], tokenTtl: "10 minutes", seed: authSeed }
+  ),
+
+  make(
+    "tokens: a wrong secret or an unknown key is an UnauthorizedException that shows no secret",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const wrong = "cs_wrong_secret_of_the_caller"
+      for (
+        const [what, input] of [
+          ["a wrong secret", { clientId: seededKey, clientSecret: Redacted.make(wrong) }],
+          ["an unknown key", { clientId: "ck_unknown", clientSecret: Redacted.make(seededSecret) }]
+        ] as const
+      ) {
+        const error = yield* failsWith(identity.getShortTermToken(input), "UnauthorizedException", what)
+        for (const shown of [error.message, String(error), JSON.stringify(error)]) {
+          yield* check(!shown.includes(wrong) && !shown.includes(seededSecret), `${what}: no secret shows: ${shown}`)
+        }
+      }
+    }),
+    { seed: authSeed }
+  ),
+
+  make(
+    "tokens: bad input is an InvalidRequestError naming the field, showing no secret, and reaches nothing",
+    Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      const store = yield* IdentityStore
+      const error = yield* failsWith(
+        identity.getShortTermToken({ clientId: "", clientSecret: Redacted.make(seededSecret) }),
+        "InvalidRequestError",
+        "empty clientId"
+      )
+      yield* check(error.message.includes("clientId"), `the message names clientId: ${error.message}`)
+      for (const shown of [error.message, String(error), JSON.stringify(error)]) {
+        yield* check(!shown.includes(seededSecret), `no secret shows: ${shown}`)
+      }
+      const empty = yield* failsWith(
+        identity.getShortTermToken({ clientId: seededKey, clientSecret: Redacted.make("") }),
+        "InvalidRequestError",
+        "empty clientSecret"
+      )
+      yield* check(empty.message.includes("clientSecret"), `the message names clientSecret: ${empty.message}`)
+      yield* equal((yield* store.calls).length, 0, "no call reached the store")
+    }),
+    { seed: authSeed }
   ),
 
   make(

@@ -30,7 +30,11 @@ import type { SeedError } from "./Seed.js"
  * @category options
  */
 export interface Options extends IdentityStore.Options {
-  /** The bearer token calls carry; checked against `validTokens` when the store has them. */
+  /**
+   * The bearer token calls carry; checked when the store has `validTokens`. A call whose options
+   * carry an `Authorization` header (`headers: { authorization: "Bearer …" }`) carries that one
+   * instead, as over the wire: the way to call with a token `getShortTermToken` issued.
+   */
   readonly token?: Redacted.Redacted<string> | undefined
 }
 
@@ -69,6 +73,16 @@ const invalid = (
     error
   )
 
+/** The bearer token of an `Authorization` header (anything but a bearer token counts as none). */
+const bearer = (header: string): string | undefined => /^Bearer\s+(.+)$/i.exec(header)?.[1]
+
+/** The `Authorization` header among a call's extra headers, whatever its case. */
+const authorizationOf = (options: IdentityApi.CallOptions | undefined): string | undefined => {
+  const headers = options?.headers ?? {}
+  const name = Object.keys(headers).find((name) => name.toLowerCase() === "authorization")
+  return name === undefined ? undefined : headers[name]
+}
+
 /**
  * Builds the service over the store in context.
  *
@@ -78,19 +92,27 @@ const invalid = (
 export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<IdentityApi.Service, never, IdentityStore> =>
   Effect.gen(function*() {
     const store = yield* IdentityStore
-    const token = options.token === undefined ? undefined : Redacted.value(options.token)
+    const layerToken = options.token === undefined ? undefined : Redacted.value(options.token)
+    /** The token a call carries: its own `Authorization` header's, else the layer's. */
+    const tokenOf = (call: IdentityApi.CallOptions | undefined): string | undefined => {
+      const header = authorizationOf(call)
+      return header === undefined ? layerToken : bearer(header)
+    }
 
     /** Validates like the live client, then answers from the store. */
     const typed = <K extends Operation, NotFound>(
       operation: K,
       endpoint: Endpoint.Endpoint<InputOf<K>, OutputOf<K>, NotFound>
     ) =>
-    (input: unknown): Effect.Effect<OutputOf<K>, InvalidRequestError | Listed | NotFound> =>
+    (
+      input: unknown,
+      call?: IdentityApi.CallOptions
+    ): Effect.Effect<OutputOf<K>, InvalidRequestError | Listed | NotFound> =>
       Effect.flatMap(
         Effect.mapError(endpoint.validate(input), (error) => invalid(endpoint, error)),
         (valid) =>
           Effect.catchAll(
-            store.dispatch(operation, valid, token),
+            store.dispatch(operation, valid, tokenOf(call)),
             ({ exception }: IdentityStore.Rejection) =>
               Effect.fail(
                 failure(endpoint, exception, {
@@ -108,12 +130,12 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Identi
       operation: K,
       endpoint: Endpoint.Endpoint<InputOf<K>, OutputOf<K>, NotFound>
     ) =>
-    (input: unknown) =>
+    (input: unknown, call?: IdentityApi.CallOptions) =>
       Effect.flatMap(
         Effect.mapError(endpoint.validate(input), (error) => invalid(endpoint, error)),
         (valid) =>
           Effect.map(
-            IdentityServer.respond(endpoint, store.dispatch(operation, valid, token)),
+            IdentityServer.respond(endpoint, store.dispatch(operation, valid, tokenOf(call))),
             (response) => ({
               status: response.status,
               headers: response.headers,
@@ -132,6 +154,7 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Identi
       getUsersForAccount: typed("getUsersForAccount", endpoints.getUsersForAccount),
       getUser: typed("getUser", endpoints.getUser),
       updateUser: typed("updateUser", endpoints.updateUser),
+      getShortTermToken: typed("getShortTermToken", endpoints.getShortTermToken),
       raw: {
         createClientKey: raw("createClientKey", endpoints.createClientKey),
         getClientKeyList: raw("getClientKeyList", endpoints.getClientKeyList),
@@ -140,7 +163,8 @@ export const make = (options: Pick<Options, "token"> = {}): Effect.Effect<Identi
         createUserForAccount: raw("createUserForAccount", endpoints.createUserForAccount),
         getUsersForAccount: raw("getUsersForAccount", endpoints.getUsersForAccount),
         getUser: raw("getUser", endpoints.getUser),
-        updateUser: raw("updateUser", endpoints.updateUser)
+        updateUser: raw("updateUser", endpoints.updateUser),
+        getShortTermToken: raw("getShortTermToken", endpoints.getShortTermToken)
       }
     })
   })

@@ -251,7 +251,8 @@ const servers: { readonly [K in Operation]: Serve } = {
   createUserForAccount: serve("createUserForAccount", endpoints.createUserForAccount),
   getUsersForAccount: serve("getUsersForAccount", endpoints.getUsersForAccount),
   getUser: serve("getUser", endpoints.getUser),
-  updateUser: serve("updateUser", endpoints.updateUser)
+  updateUser: serve("updateUser", endpoints.updateUser),
+  getShortTermToken: serve("getShortTermToken", endpoints.getShortTermToken)
 }
 
 /**

@@ -3,8 +3,9 @@
  * the real API applies to them. The in-memory `IdentityApi` layer, the wire-level `HttpClient`
  * fake and the local HTTP server all answer from one of these, so they agree on every rule.
  *
- * A store also records every call (for assertions), injects faults, rate-limits, and checks
- * bearer tokens when given a list of valid ones. All time goes through Effect's `Clock`.
+ * A store also records every call (for assertions), injects faults, rate-limits, issues bearer
+ * tokens (`getShortTermToken`: signed JWTs with an `exp` claim), and checks bearer tokens when given
+ * a list of valid ones. All time goes through Effect's `Clock`.
  *
  * @since 0.1.0
  */
@@ -16,6 +17,7 @@ import {
   type ClientKeyObject,
   InternalServerErrorException,
   KeyId,
+  TokenResponse,
   TooManyRequestsException,
   UnauthorizedException,
   type UserResponse
@@ -31,8 +33,16 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import { makeSigner } from "./internal/jwt.js"
 import type { InputOf, OutputOf } from "./internal/operations.js"
-import { accountOf, type Context as RuleContext, type ContextOf, type NewKey, rules } from "./internal/rules.js"
+import {
+  accountOf,
+  type Context as RuleContext,
+  type ContextOf,
+  type NewKey,
+  type RuleOutputOf,
+  rules
+} from "./internal/rules.js"
 import { emptyAccount, fromSeed, type State } from "./internal/state.js"
 import { decodeSeed, type Seed, type SeedError } from "./Seed.js"
 
@@ -54,7 +64,7 @@ export const faultLabel = (fault: IdentityStore.FaultAction): string => {
 }
 
 // ---------------------------------------------------------------------------------------------
-// implementation: the harness (tokens, faults, rate limit, call log, key ids) around the rules,
+// implementation: the harness (tokens, faults, rate limit, call log, key ids, signing) around the rules,
 // which are pure functions (internal/rules.ts), each applied in one step over the state
 // (internal/state.ts); the seed is Seed.ts
 // ---------------------------------------------------------------------------------------------
@@ -71,6 +81,14 @@ const randomString = (length: number): Effect.Effect<string> =>
     Effect.all(Array.from({ length }, () => Random.nextIntBetween(0, alphabet.length))),
     (indexes) => indexes.map((i) => alphabet[i]).join("")
   )
+
+/**
+ * How long a token the store issues is valid, unless `tokenTtl` says otherwise: 1 hour.
+ *
+ * @since 0.1.0
+ * @category tokens
+ */
+export const defaultTokenTtl: Duration.Duration = Duration.hours(1)
 
 const reject = (
   exception: ApiException,
@@ -111,6 +129,9 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
     const rateLimit = yield* Ref.make<number | undefined>(options.rateLimit)
     const recent = yield* Ref.make<ReadonlyArray<number>>([])
     const validTokens = options.validTokens === undefined ? undefined : new Set(options.validTokens)
+    const tokenTtlMillis = Duration.toMillis(Duration.decode(options.tokenTtl ?? defaultTokenTtl))
+    // the key the tokens this store issues are signed with, drawn now, never shown
+    const signer = yield* makeSigner
 
     const account = (accountId: string) => Effect.map(Ref.get(state), (all) => all.get(accountId) ?? emptyAccount)
 
@@ -172,15 +193,30 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
           )
       })
 
-    const checkToken = (token: string | undefined): Effect.Effect<void, IdentityStore.Rejection> =>
-      validTokens === undefined || (token !== undefined && validTokens.has(token))
-        ? Effect.void
-        : Effect.fail(reject(
-          new UnauthorizedException({
-            message: token === undefined ? "Missing bearer token" : "Invalid bearer token",
-            errorCode: "UNAUTHORIZED"
-          })
-        ))
+    const unauthorized = (message: string, errorCode: string) =>
+      Effect.fail(reject(new UnauthorizedException({ message, errorCode })))
+
+    /**
+     * The bearer check. The token exchange needs none (it is how one gets one). Otherwise, with
+     * no `validTokens` the store is open and admits any call, whatever it carries; with them, a
+     * call is admitted when its token is one of them, or one this store issued whose signature
+     * checks and whose `exp` is still ahead on the clock.
+     */
+    const checkToken = (
+      operation: Operation,
+      token: string | undefined
+    ): Effect.Effect<void, IdentityStore.Rejection> => {
+      if (operation === "getShortTermToken" || validTokens === undefined) return Effect.void
+      if (token === undefined) return unauthorized("Missing bearer token", "UNAUTHORIZED")
+      if (validTokens.has(token)) return Effect.void
+      return Effect.flatMap(signer.verify(token), (claims) =>
+        Option.isNone(claims)
+          ? unauthorized("Invalid bearer token", "UNAUTHORIZED")
+          : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            now < claims.value.exp * 1000
+              ? Effect.void
+              : unauthorized("The bearer token has expired", "TOKEN_EXPIRED")))
+    }
 
     /** A sliding one-second window of admitted calls. */
     const checkRate: Effect.Effect<void, IdentityStore.Rejection> = Effect.gen(function*() {
@@ -237,7 +273,32 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
       createUserForAccount: plain,
       getUsersForAccount: plain,
       getUser: plain,
-      updateUser: plain
+      updateUser: plain,
+      // a token is issued now, and expires `tokenTtl` later (whole seconds, as JWTs count)
+      getShortTermToken: (step) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          step({
+            serviceId,
+            issuedAt: Math.floor(now / 1000),
+            expiresAt: Math.floor((now + tokenTtlMillis) / 1000)
+          }))
+    }
+
+    /**
+     * What a rule's answer becomes: itself, except for the token exchange, whose claims are
+     * signed into the token (signing is asynchronous, so it is not the rule's).
+     */
+    const finish: { readonly [K in Operation]: (answer: RuleOutputOf<K>) => Effect.Effect<OutputOf<K>> } = {
+      createClientKey: Effect.succeed,
+      getClientKeyList: Effect.succeed,
+      getClientKey: Effect.succeed,
+      deleteClientKey: Effect.succeed,
+      createUserForAccount: Effect.succeed,
+      getUsersForAccount: Effect.succeed,
+      getUser: Effect.succeed,
+      updateUser: Effect.succeed,
+      getShortTermToken: (claims) =>
+        Effect.map(signer.sign(claims), (token) => TokenResponse.make({ accessToken: Redacted.make(token) }))
     }
 
     /**
@@ -249,19 +310,22 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
       operation: K,
       input: InputOf<K>,
       context: ContextOf<K>
-    ): Effect.Effect<OutputOf<K>, ApiException> =>
-      Effect.flatten(Ref.modify(state, (all): [Either.Either<OutputOf<K>, ApiException>, State] => {
-        const accountId = accountOf[operation](input)
-        const current = all.get(accountId) ?? emptyAccount
+    ): Effect.Effect<RuleOutputOf<K>, ApiException> =>
+      Effect.flatten(Ref.modify(state, (all): [Either.Either<RuleOutputOf<K>, ApiException>, State] => {
+        const accountId = accountOf[operation](input, all)
+        const current = (accountId === undefined ? undefined : all.get(accountId)) ?? emptyAccount
         const result = rules[operation](current, input, context)
         if (Either.isLeft(result)) return [Either.left(result.left), all]
         const { account: next, answer } = result.right
-        return [Either.right(answer), next === current ? all : new Map(all).set(accountId, next)]
+        return [
+          Either.right(answer),
+          next === current || accountId === undefined ? all : new Map(all).set(accountId, next)
+        ]
       }))
 
     const dispatch = <K extends Operation>(operation: K, input: InputOf<K>, token: string | undefined) => {
       // 401 first, as the real API: an unauthenticated call meets no fault (and leaves it pending)
-      return checkToken(token).pipe(
+      return checkToken(operation, token).pipe(
         Effect.zipRight(pickFault(operation)),
         Effect.flatMap((fault) => {
           const after = Option.isSome(fault) && fault.value.when === "after"
@@ -269,7 +333,10 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
             Effect.zipRight(checkRate),
             Effect.zipRight(
               withContext[operation]((context) =>
-                Effect.mapError(apply(operation, input, context), (exception) => reject(exception))
+                apply(operation, input, context).pipe(
+                  Effect.mapError((exception) => reject(exception)),
+                  Effect.flatMap(finish[operation])
+                )
               )
             )
           )
@@ -351,8 +418,19 @@ export declare namespace IdentityStore {
   export interface Options {
     /** What the store starts from (the wire form: validated, defaults applied). */
     readonly seed?: Seed | undefined
-    /** When given, every call must carry one of these bearer tokens. */
+    /**
+     * When given, auth is on: every call but the token exchange must carry one of these static
+     * bearer tokens, or a token this store issued (`getShortTermToken`) that has not expired. An
+     * empty list admits issued tokens only. Without it the store is open: every call is admitted,
+     * whatever token it carries (an expired or foreign one included), and tokens are still issued.
+     */
     readonly validTokens?: ReadonlyArray<string> | undefined
+    /**
+     * How long a token the store issues is valid (its `exp` claim is this much after its `iat`,
+     * in whole seconds; default 1 hour). Time is Effect's `Clock`: on a `TestClock`, a test moves
+     * past it with `TestClock.adjust`.
+     */
+    readonly tokenTtl?: Duration.DurationInput | undefined
     /** Calls allowed per second (sliding window); more fail with `TooManyRequestsException`. */
     readonly rateLimit?: number | undefined
     /** The `serviceId` of keys and users the store creates (default `svc-local`). */

@@ -1,6 +1,8 @@
 /**
  * The OpenAPI document of the contract, derived from the client's endpoint table: the paths,
- * methods, parameters, bodies and statuses the live client sends and the local server answers.
+ * methods, parameters, bodies and statuses the live client sends and the local server answers
+ * (the eight `identity` operations and the token exchange, `POST /token`, which needs no bearer
+ * token: its `security` is empty).
  *
  * @since 0.1.0
  */
@@ -47,6 +49,8 @@ export interface OperationObject {
   readonly operationId: string
   readonly summary: string
   readonly tags: ReadonlyArray<string>
+  /** Present (and empty) on an operation that needs no bearer token: the token exchange. */
+  readonly security?: ReadonlyArray<Record<string, ReadonlyArray<string>>>
   readonly parameters: ReadonlyArray<{
     readonly name: string
     readonly in: "path"
@@ -71,8 +75,15 @@ const summaries: Record<Operation, string> = {
   createUserForAccount: "Invite User",
   getUsersForAccount: "List Users",
   getUser: "Get User",
-  updateUser: "Update user"
+  updateUser: "Update user",
+  getShortTermToken: "Get Token"
 }
+
+/** The vendor's tag of each operation: the eight of `identity`, and the token exchange of `access-control`. */
+const tagOf = (operation: Operation): string => operation === "getShortTermToken" ? "access-control" : "identity"
+
+/** The token exchange needs no bearer token: it is how one gets one. */
+const open: ReadonlySet<Operation> = new Set(["getShortTermToken"])
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` })
 
@@ -144,7 +155,8 @@ export const make = (
     path[endpoint.method.toLowerCase()] = {
       operationId: operation,
       summary: summaries[operation],
-      tags: ["identity"],
+      tags: [tagOf(operation)],
+      ...(open.has(operation) ? { security: [] } : {}),
       parameters,
       ...(body === undefined
         ? {}
@@ -158,10 +170,18 @@ export const make = (
     info: {
       title: "Katanemo Identity API",
       version: options.version ?? "1.0.0",
-      description: "API keys and users of an organization: the operations tagged `identity` of the Katanemo API."
+      description: "API keys and users of an organization: the operations tagged `identity` of the Katanemo API, "
+        + "and the token exchange (`getShortTermToken`, tagged `access-control`) that trades a key for a bearer token."
     },
     servers: [{ url: options.serverUrl ?? "https://api.katanemo.com" }],
-    tags: [{ name: "identity", description: "Katanemo's Identity related APIs" }],
+    tags: [
+      { name: "identity", description: "Katanemo's Identity related APIs" },
+      {
+        name: "access-control",
+        description: "Katamemo's APIs that help achieve customers and developers achieve fine-grained access controls "
+          + "(roles, abac, etc.)"
+      }
+    ],
     paths,
     components: { schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     security: [{ bearer: [] }]

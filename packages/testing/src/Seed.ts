@@ -14,7 +14,10 @@ import { bounded, formatPath, ruleIssues, tidy } from "./internal/seed.js"
 const NonEmpty = Schema.NonEmptyString
 
 /**
- * A key to start from. (Its secret is never served again after creation, so a seed has none.)
+ * A key to start from. `clientSecret`, when given, is the key's secret: the key can then be
+ * exchanged for a bearer token (`getShortTermToken`), as one `createClientKey` made can. The store
+ * keeps it beside the key (as a `Redacted`) and never serves it; a key seeded without
+ * one cannot be exchanged.
  *
  * @since 0.1.0
  * @category seed
@@ -24,7 +27,8 @@ export const SeedKey = Schema.Struct({
   clientName: NonEmpty,
   roles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
   isActive: Schema.optionalWith(Schema.Boolean, { default: () => true }),
-  serviceId: Schema.optional(NonEmpty)
+  serviceId: Schema.optional(NonEmpty),
+  clientSecret: Schema.optional(NonEmpty)
 })
 
 /**
@@ -78,7 +82,7 @@ const SeedShape = Schema.Struct({
  * const json: Seed = {
  *   accounts: [{
  *     accountId: "acme",
- *     keys: [{ clientId: "key-ci", clientName: "ci-bot", roles: ["admin"] }],
+ *     keys: [{ clientId: "key-ci", clientName: "ci-bot", roles: ["admin"], clientSecret: "cs_dev_only" }],
  *     users: [{ userId: "ada@acme.example", roles: ["developer"], isActive: true, token: "utok_ada" }]
  *   }]
  * }

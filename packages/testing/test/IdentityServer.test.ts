@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Record from "effect/Record"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { type Answer, postChunked } from "katanemo-testkit/Http"
 import { baseUrl, serverLayer } from "./targets.js"
@@ -44,7 +45,8 @@ const wireRequests: { readonly [K in Operation]: (input: unknown) => IdentitySer
   createUserForAccount: wireRequest(IdentityApi.endpoints.createUserForAccount),
   getUsersForAccount: wireRequest(IdentityApi.endpoints.getUsersForAccount),
   getUser: wireRequest(IdentityApi.endpoints.getUser),
-  updateUser: wireRequest(IdentityApi.endpoints.updateUser)
+  updateUser: wireRequest(IdentityApi.endpoints.updateUser),
+  getShortTermToken: wireRequest(IdentityApi.endpoints.getShortTermToken)
 }
 
 /**
@@ -53,7 +55,14 @@ const wireRequests: { readonly [K in Operation]: (input: unknown) => IdentitySer
  */
 const roundTrip = (operation: Operation, ids: { readonly [name: string]: string }) =>
   Effect.gen(function*() {
-    const request = wireRequests[operation]({ ...ids, clientName: "ci", defaultRoleId: "admin", roles: ["dev"] })
+    const request = wireRequests[operation]({
+      ...ids,
+      clientName: "ci",
+      defaultRoleId: "admin",
+      roles: ["dev"],
+      clientId: ids["keyId"] ?? "ck_routing",
+      clientSecret: Redacted.make("cs_routing_secret")
+    })
     const store = yield* IdentityStore
     yield* store.clearCalls
     const response = yield* IdentityServer.handle(request)

@@ -1,7 +1,8 @@
 /**
  * OpenAPI parity: the document the local API serves, derived from the client's endpoint table,
- * against the `identity` operations of the vendor's document. Any difference fails, except the
- * intentional extensions listed below with their reasons.
+ * against the `identity` operations of the vendor's document and its token exchange
+ * (`getShortTermToken`, tagged `access-control`, selected by its operationId). Any difference
+ * fails, except the intentional extensions listed below with their reasons.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { OpenApi } from "@katanemo/testing"
@@ -27,6 +28,27 @@ const extensions: ReadonlyArray<{ readonly at: string; readonly reason: string }
       reason: "the API answers an unknown key or user with 404 NotFoundException; the spec defines that schema but "
         + "lists no 404 on these operations"
     }))
+]
+
+/**
+ * Fields the SDK requires where the vendor's contract marks none required (`at` is a body, `body`,
+ * or a status), each with its reason.
+ */
+const required: ReadonlyArray<
+  { readonly at: string; readonly fields: ReadonlyArray<string>; readonly reason: string }
+> = [
+  {
+    at: "POST /token body",
+    fields: ["clientId", "clientSecret"],
+    reason: "the API cannot answer a token without a key id and its secret: the client refuses a request "
+      + "without either before sending it"
+  },
+  {
+    at: "POST /token 200",
+    fields: ["accessToken"],
+    reason: "an answer without a token is of no use: the client fails a 200 without accessToken with "
+      + "ResponseDecodeError"
+  }
 ]
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
@@ -108,11 +130,18 @@ const operationsOf = (doc: Json, only: (op: Json) => boolean): Map<string, Opera
 const vendorDoc: Json = parse(fs.readFileSync(contractFile, "utf8"))
 const ours: Json = JSON.parse(JSON.stringify(OpenApi.make()))
 
-const isIdentity = (op: Json) => {
+/** The operations the SDK implements: those tagged `identity`, and the token exchange. */
+const isImplemented = (op: Json) => {
   const tags = get(op, "tags")
-  return Array.isArray(tags) && tags.includes("identity")
+  return (Array.isArray(tags) && tags.includes("identity")) || get(op, "operationId") === "getShortTermToken"
 }
-const vendor = operationsOf(vendorDoc, isIdentity)
+const vendor = operationsOf(vendorDoc, isImplemented)
+
+/** A schema shape with the required list an extension gives it, where there is one for `at`. */
+const withRequired = (at: string, shape: Json): Json => {
+  const extension = required.find((r) => r.at === at)
+  return extension === undefined || !isObject(shape) ? shape : { ...shape, required: [...extension.fields].sort() }
+}
 const generated = operationsOf(ours, () => true)
 
 describe("OpenAPI parity with the vendor's identity operations", () => {
@@ -120,8 +149,9 @@ describe("OpenAPI parity with the vendor's identity operations", () => {
     assert.strictEqual(fs.readFileSync(contractFile, "utf8"), fs.readFileSync(sharedFile, "utf8"))
   })
 
-  it("the contract has eight identity operations", () => {
-    assert.strictEqual(vendor.size, 8)
+  it("the contract has eight identity operations, and the token exchange", () => {
+    assert.strictEqual(vendor.size, 9)
+    assert.isDefined(vendor.get("POST /token"))
   })
 
   it("the same paths and methods", () => {
@@ -134,11 +164,17 @@ describe("OpenAPI parity with the vendor's identity operations", () => {
 
       it("the same parameters", () => assert.deepStrictEqual(mine?.parameters, theirs.parameters))
 
-      it("the same request body: property names and required list", () =>
-        assert.deepStrictEqual(mine?.body, theirs.body))
+      it("the same request body: property names and required list", () => {
+        const expected = isObject(theirs.body)
+          ? { ...theirs.body, schema: withRequired(`${at} body`, theirs.body["schema"] ?? null) }
+          : theirs.body
+        assert.deepStrictEqual(mine?.body, expected)
+      })
 
       it("the same statuses, and for each the same property names and required lists", () => {
-        const expected = { ...theirs.responses }
+        const expected = Object.fromEntries(
+          Object.entries(theirs.responses).map(([status, shape]) => [status, withRequired(`${at} ${status}`, shape)])
+        )
         for (const { at: where } of extensions) {
           const [method, template, status] = where.split(" ")
           if (`${method} ${template}` === at && status !== undefined && mine?.responses[status] !== undefined) {
@@ -157,6 +193,28 @@ describe("OpenAPI parity with the vendor's identity operations", () => {
         const description = (doc: Json) =>
           get(doc, "paths", template, method.toLowerCase(), "responses", status, "description")
         assert.strictEqual(description(ours), description(vendorDoc), `${at} ${status}`)
+      }
+    }
+  })
+
+  it("every required-field extension is used: the vendor marks none of its fields required, we mark them", () => {
+    for (const { at, fields, reason } of required) {
+      const [method, template, where] = at.split(" ")
+      const pick = (op: Operation | undefined) =>
+        where === "body" ? get(op?.body ?? null, "schema") : op?.responses[where ?? ""]
+      assert.deepStrictEqual(get(pick(vendor.get(`${method} ${template}`)), "required"), [], `${at}: the vendor's`)
+      assert.deepStrictEqual(get(pick(generated.get(`${method} ${template}`)), "required"), [...fields].sort(), at)
+      assert.isAbove(reason.length, 20)
+    }
+  })
+
+  it("the token exchange needs no bearer token; every other operation does (the document's default)", () => {
+    assert.deepStrictEqual(get(ours, "paths", "/token", "post", "security"), [])
+    assert.deepStrictEqual(get(ours, "security"), [{ bearer: [] }])
+    for (const [at] of generated) {
+      const [method = "", template = ""] = at.split(" ")
+      if (at !== "POST /token") {
+        assert.isUndefined(get(ours, "paths", template, method.toLowerCase(), "security"), at)
       }
     }
   })

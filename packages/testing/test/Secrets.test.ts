@@ -4,8 +4,9 @@
  * `katanemo-testkit/Recorder`: every log line at every level (message, cause, annotations, log
  * spans) and every span (name, attributes, events, links, status) is rendered in full, and so is
  * each call's outcome (String, JSON, inspect, Effect's format, an error's message, a failure's
- * pretty cause). None of them may hold the client's token, a rejected token, a user's token or a
- * client secret.
+ * pretty cause). None of them may hold the client's token, a rejected token, a user's token, a
+ * client secret (a created key's, or one sent to the token exchange, right or wrong) or a token
+ * the exchange issued; nor may the store's call records.
  *
  * The audit runs once per way to the store: `HttpClientTransport` over the wire-level fake, and
  * `UndiciTransport`, `FetchTransport` and `HttpClientTransport` over Node's `HttpClient` against
@@ -191,15 +192,28 @@ for (const way of ways) {
         const store = yield* IdentityStore
 
         // every operation, succeeding
+        const created: Array<{ readonly clientId: string; readonly clientSecret: Redacted.Redacted<string> }> = []
         for (const name of ["ci-bot", "deployer"]) {
           const exit = yield* run(
             identity.createClientKey({ accountId: acme, clientName: name, defaultRoleId: "admin" })
           )
-          if (Exit.isSuccess(exit) && exit.value.clientSecret !== undefined) {
+          if (Exit.isSuccess(exit) && exit.value.clientSecret !== undefined && exit.value.clientId !== undefined) {
             secrets.push(Redacted.value(exit.value.clientSecret))
+            created.push({ clientId: exit.value.clientId, clientSecret: exit.value.clientSecret })
           }
         }
         assert.lengthOf(secrets, 5, "two secrets were created")
+        // the token exchange with the second key (the first is deleted below): the secret goes out, a
+        // token comes back (a positive control: it works as a bearer token), and neither shows
+        const [, deployer = assert.fail("no second key")] = created
+        const exchanged = yield* run(identity.getShortTermToken(deployer))
+        const issued = Exit.isSuccess(exchanged)
+          ? Redacted.value(exchanged.value.accessToken)
+          : assert.fail(`the exchange failed: ${outcome(exchanged)}`)
+        secrets.push(issued)
+        const bearer = { headers: { authorization: `Bearer ${issued}` } }
+        const anonymous = yield* Anonymous
+        assert.strictEqual(outcome(yield* run(anonymous.getClientKeyList({ accountId: acme }, bearer))), "Success")
         const [key] = yield* store.keys("acme")
         const keyId = KeyId.make(key?.clientKeyId ?? "")
         yield* run(identity.getClientKeyList({ accountId: acme }))
@@ -248,7 +262,6 @@ for (const way of ways) {
         const intruder = yield* Intruder
         yield* fail(intruder.getUser({ accountId: acme, userId: grace }))
         // 401 to a client with no token: the one call whose HttpClient span may run (tracing: true)
-        const anonymous = yield* Anonymous
         yield* fail(anonymous.getUser({ accountId: acme, userId: grace }))
         // 401 whose body echoes the Authorization header
         tricks.push(respond(401, (auth) => JSON.stringify({ message: `bad token ${auth}`, errorCode: auth })))
@@ -283,6 +296,27 @@ for (const way of ways) {
         yield* fail(identity.deleteClientKey({ accountId: acme, keyId }))
         tricks.push(...Array.from({ length: 3 }, () => respond(503, (auth) => `unavailable for ${auth}`)))
         yield* fail(identity.getClientKeyList({ accountId: acme }))
+        // the token exchange failing: a wrong secret (401), bad input beside a secret (no request), a
+        // 200 without accessToken that echoes the secret and the issued token, a 401 that echoes the
+        // secret, and the issued token once it has expired (401)
+        const wrong = "cs_WRONG_never_shown_58"
+        secrets.push(wrong)
+        yield* fail(identity.getShortTermToken({ clientId: deployer.clientId, clientSecret: Redacted.make(wrong) }))
+        yield* fail(identity.getShortTermToken({ clientId: "", clientSecret: Redacted.make(wrong) }))
+        const echoSecrets = () =>
+          JSON.stringify({ clientSecret: Redacted.value(deployer.clientSecret), token: issued })
+        tricks.push(respond(200, echoSecrets))
+        yield* fail(identity.getShortTermToken(deployer))
+        tricks.push(respond(401, echoSecrets))
+        yield* fail(identity.getShortTermToken(deployer))
+        yield* TestClock.adjust("1 hour")
+        yield* fail(anonymous.getClientKeyList({ accountId: acme }, bearer))
+        // the store's call records hold the secrets as Redacted only
+        texts.push(...renderings(yield* store.calls).map((text) => ["record", text] as const))
+        assert.isTrue(
+          (yield* store.calls).some((call) => call.operation === "getShortTermToken"),
+          "the exchanges were recorded"
+        )
 
         assert.deepStrictEqual(failures, [
           "NotFoundException",
@@ -300,7 +334,12 @@ for (const way of ways) {
           "ResponseDecodeError",
           "UnexpectedStatusError",
           "UnexpectedStatusError",
-          "UnexpectedStatusError"
+          "UnexpectedStatusError",
+          "UnauthorizedException",
+          "InvalidRequestError",
+          "ResponseDecodeError",
+          "UnauthorizedException",
+          "UnauthorizedException"
         ])
         assert.isTrue(texts.some(([, text]) => text.includes("retrying")), "the retries were logged")
         const leaks = texts.flatMap(([where, text]) =>
