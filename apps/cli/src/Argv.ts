@@ -38,6 +38,14 @@ export const logLevels: ReadonlyArray<readonly [string, LogLevel.LogLevel]> = [
   ["none", LogLevel.None]
 ]
 
+/** The log level of a name `--log-level` and `KATANEMO_LOG` accept (in any case). */
+export const logLevelNamed = (name: string): Option.Option<LogLevel.LogLevel> =>
+  Option.map(Option.fromNullable(logLevels.find(([label]) => label === name.toLowerCase())), ([, level]) => level)
+
+/** The usage error of a log level no one knows, given to `source` (the flag or the variable). */
+export const unknownLogLevel = (source: string, value: string): string =>
+  `${source} expects one of ${logLevels.map(([label]) => label).join(", ")}, got ${quote(value)}`
+
 /** Whether the command line asks for JSON: known even when the rest of it is wrong. */
 export const wantsJson = (args: ReadonlyArray<string>): boolean => args.includes("--json")
 
@@ -88,13 +96,8 @@ export const parse = (args: ReadonlyArray<string>): Either.Either<Invocation, st
         break
       }
       default: {
-        const level = logLevels.find(([label]) => label === value.toLowerCase())
-        if (level === undefined) {
-          return Either.left(
-            `--log-level expects one of ${logLevels.map(([label]) => label).join(", ")}, got ${quote(value)}`
-          )
-        }
-        logLevel = Option.some(level[1])
+        logLevel = logLevelNamed(value)
+        if (Option.isNone(logLevel)) return Either.left(unknownLogLevel("--log-level", value))
       }
     }
   }

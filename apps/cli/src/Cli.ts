@@ -20,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import type * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -473,6 +474,25 @@ const noColor = Config.option(Config.string("NO_COLOR")).pipe(
   Effect.orElseSucceed(() => true)
 )
 
+/**
+ * The minimum log level: `--log-level` when given (the variable is then not read), else
+ * `KATANEMO_LOG` when set and not empty, else Effect's default (Info). An unknown name is a usage
+ * error, naming where it came from.
+ */
+const logLevel = (globals: Argv.Globals): Effect.Effect<Option.Option<LogLevel.LogLevel>, Failure.CliError> =>
+  Option.isSome(globals.logLevel)
+    ? Effect.succeed(globals.logLevel)
+    : Config.option(Config.string("KATANEMO_LOG")).pipe(
+      Effect.orElseSucceed(() => Option.none<string>()),
+      Effect.flatMap((value) => {
+        if (Option.isNone(value) || value.value === "") return Effect.succeed(Option.none())
+        const level = Argv.logLevelNamed(value.value)
+        return Option.isSome(level)
+          ? Effect.succeed(level)
+          : Effect.fail(Failure.usage(Argv.unknownLogLevel("KATANEMO_LOG", value.value)))
+      })
+    )
+
 /** The app itself, for a command line already checked against the command tree. */
 const execute = (
   invocation: Argv.Invocation,
@@ -510,7 +530,8 @@ const execute = (
           Effect.provideService(Argv.GlobalOptions, invocation.globals),
           Effect.withConsole(quiet)
         )
-        const level = invocation.globals.logLevel
+        // logs go to stderr, so that stdout holds only results (one JSON document with --json)
+        const level = yield* logLevel(invocation.globals)
         return yield* (Option.isSome(level) ? Logger.withMinimumLogLevel(parsed, level.value) : parsed).pipe(
           Effect.provide(Logger.replace(Logger.defaultLogger, logger))
         )

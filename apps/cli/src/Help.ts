@@ -64,7 +64,10 @@ const globalOptions: Arr.NonEmptyReadonlyArray<readonly [string, string]> = [
     + "the CLI then obtains a token itself."
   ],
   ["--base-url text", "The API's URL (env KATANEMO_BASE_URL; default https://api.katanemo.com)."],
-  ["--log-level all | trace | debug | info | warning | error | fatal | none", "Logs, such as retries, on stderr."],
+  [
+    "--log-level all | trace | debug | info | warning | error | fatal | none",
+    "Logs on stderr: at debug, each request and each retry (env KATANEMO_LOG)."
+  ],
   ["(-h, --help)", "Show this help."],
   ["--version", "Show the version."]
 ]

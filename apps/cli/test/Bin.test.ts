@@ -5,11 +5,13 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as LocalApi from "katanemo-local-api/LocalApi"
 import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { withApi } from "./katanemo.js"
 
 const app = fileURLToPath(new URL("..", import.meta.url))
 const launcher = fileURLToPath(new URL("../bin/katanemo.js", import.meta.url))
@@ -169,6 +171,32 @@ describe("bin/katanemo.js, the installed executable", () => {
         assert.strictEqual(network.stdout, "")
         assert.match(network.stderr, /^\{"error":\{"tag":"TransportError",.*"exitCode":3,.*\}\}\n$/)
       }),
+    90_000
+  )
+
+  it.live(
+    "KATANEMO_LOG=debug: one line per request on stderr, never the token; stdout only the result",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* LocalApi.url
+        const token = "tok_BIN_log_secret_6f1a"
+        const env = { KATANEMO_BASE_URL: url, KATANEMO_API_TOKEN: token, KATANEMO_LOG: "debug" }
+        const listed = yield* katanemo(["keys", "list", "-a", "acme", "--json"], env)
+        assert.strictEqual(listed.code, 0, listed.stderr)
+        assert.deepStrictEqual(JSON.parse(listed.stdout), [])
+        assert.match(
+          listed.stderr,
+          /^\{"message":"Katanemo API attempt","logLevel":"DEBUG",.*"katanemo\.operation":"getClientKeyList".*\}\n$/
+        )
+        const user = yield* katanemo(["users", "get", "-a", "acme", "-u", "nobody@acme.example"], env)
+        assert.strictEqual(user.code, 1)
+        const [line, error] = user.stderr.split("\n")
+        assert.match(line ?? "", /^timestamp=\S+ level=DEBUG .*message="Katanemo API attempt"/)
+        assert.include(line, "url.path=/org/acme/user/nobody%40acme.example")
+        assert.include(line, "http.response.status_code=404")
+        assert.match(error ?? "", /^katanemo: not found/)
+        for (const text of [listed.stdout, listed.stderr, user.stdout, user.stderr]) assert.notInclude(text, token)
+      }).pipe(withApi({ validTokens: ["tok_BIN_log_secret_6f1a"] })),
     90_000
   )
 

@@ -7,6 +7,15 @@ import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
 import { katanemo, katanemoWith, withApi } from "./katanemo.js"
 
+/** The fields of a logfmt line (Effect's `logfmtLogger`), quoted values unquoted. */
+const logfmt = (line: string): Record<string, string> =>
+  Object.fromEntries(
+    [...line.matchAll(/([\w.]+)=("(?:[^"\\]|\\.)*"|\S+)/g)].map(([, key = "", value = ""]) => [
+      key,
+      value.startsWith("\"") ? String(JSON.parse(value)) : value
+    ])
+  )
+
 describe("katanemo keys", () => {
   it.live("create prints the secret once with a note to store it; list, get, delete", () =>
     Effect.gen(function*() {
@@ -304,19 +313,109 @@ describe("stdout is for results, stderr for failures and logs", () => {
       assert.strictEqual(text.code, 3)
       assert.strictEqual(text.stdout, "")
       const lines = text.stderr.split("\n")
-      assert.match(lines[0] ?? "", /level=DEBUG .*message="retrying Katanemo API call"/)
+      // each attempt's line, with the retry's between them
+      assert.deepStrictEqual(lines.slice(0, 3).map((line) => /message="([^"]*)"/.exec(line)?.[1]), [
+        "Katanemo API attempt",
+        "retrying Katanemo API call",
+        "Katanemo API attempt"
+      ])
+      assert.deepInclude(logfmt(lines[0] ?? ""), {
+        level: "DEBUG",
+        "katanemo.operation": "getClientKeyList",
+        "katanemo.attempt": "1",
+        "error.type": "ConnectionRefused"
+      })
       assert.match(lines.at(-1) ?? "", /^katanemo: cannot reach the Katanemo API/)
 
       const json = yield* katanemoWith(setup, ...args, "--json", "--log-level", "debug")
       assert.strictEqual(json.code, 3)
       assert.strictEqual(json.stdout, "")
       const objects = json.stderr.split("\n").map((line): unknown => JSON.parse(line))
-      assert.deepInclude(objects[0], { message: "retrying Katanemo API call", logLevel: "DEBUG" })
+      assert.deepInclude(objects[0], { message: "Katanemo API attempt", logLevel: "DEBUG" })
+      assert.deepInclude(objects[1], { message: "retrying Katanemo API call", logLevel: "DEBUG" })
       const last = objects.at(-1)
       assert.deepStrictEqual(Object.keys(last ?? {}), ["error"], json.stderr)
       const { message, ...error } = errorObject(json.stderr.split("\n").at(-1) ?? "")
       assert.deepStrictEqual(error, { tag: "TransportError", exitCode: 3, operation: "getClientKeyList" })
       assert.match(String(message), new RegExp(`^cannot reach the Katanemo API at http://127\\.0\\.0\\.1:${port}: `))
+    }).pipe(withApi()))
+})
+
+describe("KATANEMO_LOG", () => {
+  const token = "tok_LOG_cli_secret_8b3e"
+  /** The annotations of each JSON log line on stderr (the last line, an error, has none). */
+  const annotationsOf = (stderr: string) =>
+    stderr.split("\n").filter((line) => line !== "").map((line) => {
+      const parsed: unknown = JSON.parse(line)
+      return typeof parsed === "object" && parsed !== null && "annotations" in parsed ? parsed.annotations : undefined
+    })
+
+  it.live("=debug logs each request on stderr, never a secret; stdout holds only the result", () =>
+    Effect.gen(function*() {
+      const env = { KATANEMO_LOG: "debug", KATANEMO_API_TOKEN: token }
+      const created = yield* katanemoWith(
+        { env },
+        ..."keys create -a acme --name ci-bot --role admin --json".split(" ")
+      )
+      assert.strictEqual(created.code, 0, created.stderr)
+      const answer: unknown = JSON.parse(created.stdout)
+      const secret = typeof answer === "object" && answer !== null && "clientSecret" in answer
+        ? String(answer.clientSecret)
+        : ""
+      assert.isAtLeast(secret.length, 8, "the new key's secret, on stdout")
+      const lines = annotationsOf(created.stderr)
+      assert.lengthOf(lines, 1, `one line per request on stderr: ${created.stderr}`)
+      const [line] = lines
+      assert.deepInclude(line, {
+        "katanemo.operation": "createClientKey",
+        "http.request.method": "POST",
+        "url.path": "/org/acme/keys",
+        "http.response.status_code": 200,
+        "katanemo.attempt": 1
+      })
+      // a rejected token: the 401's line, and the error, show neither token
+      const wrong = "tok_LOG_wrong_secret_2c7d"
+      const denied = yield* katanemoWith({ env: { ...env, KATANEMO_API_TOKEN: wrong } }, "keys", "list", "-a", "acme")
+      assert.strictEqual(denied.code, 1)
+      assert.match(denied.stderr, /level=DEBUG .*http\.response\.status_code=401/)
+      for (const text of [created.stderr, denied.stderr]) {
+        for (const hidden of [token, wrong, secret]) assert.notInclude(text, hidden)
+      }
+    }).pipe(withApi({ validTokens: [token] })))
+
+  it.live("--log-level wins over KATANEMO_LOG; an empty one is ignored; a name in any case", () =>
+    Effect.gen(function*() {
+      const list = ["keys", "list", "-a", "acme"] as const
+      const quiet = yield* katanemoWith({ env: { KATANEMO_LOG: "debug" } }, "--log-level", "info", ...list)
+      assert.deepStrictEqual([quiet.code, quiet.stderr], [0, ""])
+      const loud = yield* katanemoWith({ env: { KATANEMO_LOG: "error" } }, ...list, "--log-level=debug")
+      assert.match(loud.stderr, /^timestamp=\S+ level=DEBUG .*message="Katanemo API attempt"/)
+      const empty = yield* katanemoWith({ env: { KATANEMO_LOG: "" } }, ...list)
+      assert.deepStrictEqual([empty.code, empty.stderr], [0, ""])
+      const upper = yield* katanemoWith({ env: { KATANEMO_LOG: "DEBUG" } }, ...list)
+      assert.match(upper.stderr, /message="Katanemo API attempt"/)
+      const unset = yield* katanemo(...list)
+      assert.deepStrictEqual([unset.code, unset.stderr], [0, ""])
+    }).pipe(withApi()))
+
+  it.live("an unknown level is a usage error naming KATANEMO_LOG; a flag given spares it", () =>
+    Effect.gen(function*() {
+      const outcome = yield* katanemoWith({ env: { KATANEMO_LOG: "loud" } }, "keys", "list", "-a", "acme")
+      assert.strictEqual(outcome.code, 2)
+      assert.strictEqual(
+        outcome.stderr,
+        "katanemo: KATANEMO_LOG expects one of all, trace, debug, info, warning, error, fatal, none, got \"loud\""
+      )
+      const flag = yield* katanemoWith(
+        { env: { KATANEMO_LOG: "loud" } },
+        "keys",
+        "list",
+        "-a",
+        "acme",
+        "--log-level",
+        "info"
+      )
+      assert.strictEqual(flag.code, 0, flag.stderr)
     }).pipe(withApi()))
 })
 

@@ -283,6 +283,11 @@ export const layerClientCredentials = (
  * The service's tag: `yield* IdentityApi` in a program, `IdentityApi.layer(...)` or
  * `IdentityApi.layerConfig()` to provide it.
  *
+ * Each attempt of a call logs one line at Debug level, `Katanemo API attempt`, annotated with the
+ * operation, method, path, status (or what the attempt failed with), duration, attempt number and
+ * request id; never a header or a body. Nothing is logged per request at Info, Effect's default:
+ * `Logger.withMinimumLogLevel(LogLevel.Debug)` turns it on.
+ *
  * @example
  * ```ts
  * import { IdentityApi } from "@katanemo/client"

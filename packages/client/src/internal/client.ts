@@ -26,6 +26,7 @@ import type { Transport } from "../Transport.js"
 import * as Credentials from "./credentials.js"
 import type { Auth } from "./credentials.js"
 import { interpret } from "./interpret.js"
+import { logAttempt } from "./log.js"
 import { problems } from "./options.js"
 import { backoff, isRetryable, isRetryableStatus, policy, RetryableResponse, type RetryInput } from "./retry.js"
 import { requestId, type Scrub, scrubber } from "./scrub.js"
@@ -258,9 +259,12 @@ export const makeEngine = (
         span
       })
 
+      // each attempt (the first, every retry and a replay after a 401) logs one Debug line, numbered from 1
+      let attemptNumber = 0
       /** The attempts with `auth`: the first, then retries while the method's policy allows. */
       const attempts = (span: Tracer.Span | undefined, auth: Auth) => {
-        const once = attempt(call, request(span, auth), scrubOf(auth))
+        const scrub = scrubOf(auth)
+        const once = logAttempt(call, () => ++attemptNumber, scrub, attempt(call, request(span, auth), scrub))
         // The common case pays for no retry machinery: the schedule is built on the first failure.
         return Effect.matchEffect(once, {
           onSuccess: (response) =>
