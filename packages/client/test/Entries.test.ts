@@ -15,8 +15,17 @@ const transpiled = (file: string) =>
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
   }).outputText
 
-/** A static `import`/`export ... from`, not an `import(...)` (which the walk does not follow). */
-const staticImport = /(?:^|\n)\s*(?:import|export)\b(?!\s*\()[^"';]*?["']([^"']+)["']/g
+/**
+ * The specifiers of a module's static `import`s and `export ... from`s, read by the TypeScript
+ * parser (not an `import(...)`, which the walk does not follow).
+ */
+const staticImports = (js: string): ReadonlyArray<string> =>
+  ts.createSourceFile("module.js", js, ts.ScriptTarget.ES2022).statements.flatMap((statement) =>
+    (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))
+      && statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier)
+      ? [statement.moduleSpecifier.text]
+      : []
+  )
 
 /**
  * The packages (bare specifiers) a module loads when it is imported, through its relative imports
@@ -28,9 +37,7 @@ const runtimeImports = (entry: string): ReadonlyArray<string> => {
   const visit = (file: string) => {
     if (seen.has(file)) return
     seen.add(file)
-    const js = transpiled(file)
-    for (const [, specifier] of js.matchAll(staticImport)) {
-      if (specifier === undefined) continue
+    for (const specifier of staticImports(transpiled(file))) {
       if (specifier.startsWith(".")) visit(path.resolve(path.dirname(file), specifier.replace(/\.js$/, ".ts")))
       else packages.add(specifier)
     }
