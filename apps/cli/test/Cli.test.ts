@@ -156,6 +156,48 @@ describe("tokens", () => {
         assert.notInclude(outcome.stdout + outcome.stderr, "tok_GOOD_secret")
       }
     }).pipe(withApi({ validTokens: ["tok_GOOD_secret"] })))
+
+  it.live("an API key's id and secret in the environment: the CLI obtains its token; a wrong secret is one clear line", () =>
+    Effect.gen(function*() {
+      const env = { KATANEMO_CLIENT_ID: "ck_ci", KATANEMO_CLIENT_SECRET: "cs_RIGHT_secret_123" }
+      const listed = yield* katanemoWith({ env }, "keys", "list", "-a", "acme")
+      assert.strictEqual(listed.code, 0, listed.stderr)
+      assert.match(listed.stdout, /^ck_ci\s+ci-bot\s+admin\s+yes$/m)
+      const store = yield* IdentityStore
+      assert.deepStrictEqual((yield* store.calls).map((call) => call.operation), [
+        "getShortTermToken",
+        "getClientKeyList"
+      ])
+
+      const wrong = yield* katanemoWith(
+        { env: { ...env, KATANEMO_CLIENT_SECRET: "cs_WRONG_secret_456" } },
+        "keys",
+        "list",
+        "-a",
+        "acme"
+      )
+      assert.strictEqual(wrong.code, 1)
+      assert.strictEqual(
+        wrong.stderr,
+        "katanemo: unauthorized: the client credentials of ck_ci were rejected, so GET /org/acme/keys "
+          + "(getClientKeyList) was not sent: Invalid client credentials. Check KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET."
+      )
+      // --token wins over the credentials in the environment
+      const flagged = yield* katanemoWith({ env }, "keys", "list", "-a", "acme", "--token", "tok_GOOD_secret")
+      assert.strictEqual(flagged.code, 0, flagged.stderr)
+      for (const outcome of [listed, wrong, flagged]) {
+        assert.notInclude(outcome.stdout + outcome.stderr, "cs_RIGHT_secret_123")
+        assert.notInclude(outcome.stdout + outcome.stderr, "cs_WRONG_secret_456")
+      }
+    }).pipe(withApi({
+      validTokens: ["tok_GOOD_secret"],
+      seed: {
+        accounts: [{
+          accountId: "acme",
+          keys: [{ clientId: "ck_ci", clientName: "ci-bot", roles: ["admin"], clientSecret: "cs_RIGHT_secret_123" }]
+        }]
+      }
+    })))
 })
 
 describe("usage and network errors", () => {
