@@ -25,7 +25,8 @@ const commands: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
   ],
   [
     ["keys", "list", "-a", "acme"],
-    "katanemo: unauthorized: Missing bearer token. Set KATANEMO_API_TOKEN (or pass --token) to a valid API token."
+    "katanemo: unauthorized: Missing bearer token. Set KATANEMO_API_TOKEN (or pass --token) to a valid API token, "
+    + "or KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET to an API key's id and secret."
   ],
   [
     ["keys", "list", "-a", "acme", "--base-url", unreachable],
