@@ -103,22 +103,28 @@ export const make = (options: {
 
   /**
    * One exchange, however many calls ask: the first starts it in a fiber of its own (so that no
-   * caller's interruption cancels it for the others), and every caller waits on its result.
+   * caller's interruption cancels it for the others), and every caller waits on its result. Only
+   * the wait can be interrupted: claiming the exchange and starting its fiber are one step, so a
+   * caller interrupted in between cannot leave the claim without an exchange behind it.
    */
   const obtain = (call: Call): Effect.Effect<Auth, CredentialsError> =>
-    Effect.suspend(() => {
-      let deferred = inflight
-      if (deferred === undefined) {
+    Effect.uninterruptibleMask((restore) =>
+      Effect.suspend(() => {
+        const running = inflight
+        if (running !== undefined) return restore(awaitHeld(call, running))
         const started = Deferred.unsafeMake<Held, CommonError>(FiberId.none)
-        inflight = deferred = started
-        const run = Effect.flatMap(Effect.exit(Effect.flatMap(options.exchange, hold)), (exit) => {
-          inflight = undefined
-          return Deferred.done(started, exit)
-        })
-        return Effect.zipRight(Effect.forkDaemon(run), awaitHeld(call, started))
-      }
-      return awaitHeld(call, deferred)
-    })
+        inflight = started
+        const run = Effect.flatMap(options.exchange, hold).pipe(
+          Effect.onExit((exit) =>
+            Effect.suspend(() => {
+              inflight = undefined
+              return Deferred.done(started, exit)
+            })
+          )
+        )
+        return Effect.zipRight(Effect.forkDaemon(restore(run)), restore(awaitHeld(call, started)))
+      })
+    )
 
   const awaitHeld = (call: Call, deferred: Deferred.Deferred<Held, CommonError>) =>
     Effect.mapBoth(Deferred.await(deferred), { onFailure: (cause) => failure(call, cause), onSuccess: (h) => h.auth })
