@@ -93,6 +93,11 @@ export interface Endpoint<In, A, NotFound> {
   readonly segments: ReadonlyArray<Segment>
   /** Whether the operation lists 404 (`NotFoundException`). */
   readonly listsNotFound: boolean
+  /**
+   * Whether the operation needs a bearer token. The token exchange does not (it is how one gets
+   * one): the client sends it none, and a server admits it without one.
+   */
+  readonly authenticated: boolean
   /** Checks an input (path ids and body fields) as a caller passes it. */
   readonly validate: (input: unknown) => Either.Either<In, ParseResult.ParseError>
   /** Reads an input from the wire (path ids and the JSON body), as a server receives it. */
@@ -154,6 +159,8 @@ interface MakeOptions<T extends string, In, InI, A, I, B, BI> {
   readonly fastDecode?: ((json: unknown) => A | undefined) | undefined
   /** Whether the operation lists 404: then a 404 is `NotFoundException`, else `UnexpectedStatusError`. */
   readonly listsNotFound: boolean
+  /** Whether the operation needs a bearer token (default true). */
+  readonly authenticated?: boolean | undefined
   /** The secrets of a valid input, which no error of the call may show. */
   readonly secrets?: ((input: In) => ReadonlyArray<Redacted.Redacted<string>>) | undefined
 }
@@ -257,6 +264,7 @@ export function make<
     template: options.template,
     segments,
     listsNotFound: options.listsNotFound,
+    authenticated: options.authenticated ?? true,
     validate: Schema.validateEither(options.input, { errors: "all" }),
     decodeInput: Schema.decodeUnknown(options.input, { errors: "all" }),
     path: pathOf(segments),

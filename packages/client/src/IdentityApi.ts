@@ -144,6 +144,7 @@ export const endpoints = {
     body: Schema.Struct(TokenRequest.fields).annotations({ identifier: "TokenRequest" }),
     success: TokenResponse,
     listsNotFound: false,
+    authenticated: false,
     secrets: (input) => [input.clientSecret]
   })
 }
@@ -399,7 +400,7 @@ export declare namespace IdentityApi {
     readonly clientSecret?: Redacted.Redacted<string> | undefined
     /**
      * How long before its expiry a token is traded for a new one (default 60 s), with client
-     * credentials.
+     * credentials. A token that lives less than twice as long is traded when half its life is left.
      */
     readonly refreshMargin?: Duration.DurationInput | undefined
     /**

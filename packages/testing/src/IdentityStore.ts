@@ -34,7 +34,7 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import { makeSigner } from "./internal/jwt.js"
-import type { InputOf, OutputOf } from "./internal/operations.js"
+import { endpoints, type InputOf, type OutputOf } from "./internal/operations.js"
 import {
   accountOf,
   type Context as RuleContext,
@@ -206,7 +206,7 @@ export const make = (options: IdentityStore.Options = {}): Effect.Effect<Identit
       operation: Operation,
       token: string | undefined
     ): Effect.Effect<void, IdentityStore.Rejection> => {
-      if (operation === "getShortTermToken" || validTokens === undefined) return Effect.void
+      if (!endpoints[operation].authenticated || validTokens === undefined) return Effect.void
       if (token === undefined) return unauthorized("Missing bearer token", "UNAUTHORIZED")
       if (validTokens.has(token)) return Effect.void
       return Effect.flatMap(signer.verify(token), (claims) =>

@@ -82,9 +82,6 @@ const summaries: Record<Operation, string> = {
 /** The vendor's tag of each operation: the eight of `identity`, and the token exchange of `access-control`. */
 const tagOf = (operation: Operation): string => operation === "getShortTermToken" ? "access-control" : "identity"
 
-/** The token exchange needs no bearer token: it is how one gets one. */
-const open: ReadonlySet<Operation> = new Set(["getShortTermToken"])
-
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` })
 
 /**
@@ -156,7 +153,7 @@ export const make = (
       operationId: operation,
       summary: summaries[operation],
       tags: [tagOf(operation)],
-      ...(open.has(operation) ? { security: [] } : {}),
+      ...(endpoint.authenticated ? {} : { security: [] }),
       parameters,
       ...(body === undefined
         ? {}

@@ -168,6 +168,8 @@ export const makeEngine = (
     }
   })
   const fixed = authOf(token === undefined ? undefined : Redacted.value(token))
+  /** What an operation that needs no token (the token exchange) is sent with: no token at all. */
+  const anonymous = authOf(undefined)
   const credentials = exchange === undefined || options.clientId === undefined
     ? undefined
     : Credentials.make({
@@ -295,8 +297,9 @@ export const makeEngine = (
       }
 
       const run = (span: Tracer.Span | undefined) => {
-        if (credentials === undefined) {
-          return Effect.flatMap(bounded(attempts(span, fixed)), (response) => answer(span, response, fixed))
+        if (credentials === undefined || !endpoint.authenticated) {
+          const auth = endpoint.authenticated ? fixed : anonymous
+          return Effect.flatMap(bounded(attempts(span, auth)), (response) => answer(span, response, auth))
         }
         // with client credentials: the current token, and after a 401 a new one and the call once more
         const authed = Effect.flatMap(credentials.current(call), (auth) =>
