@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Record from "effect/Record"
+import * as Redacted from "effect/Redacted"
 import type { IdentityApi } from "./IdentityApi.js"
 import { isRetryCount, maxMaxRetries, positive, problems, quote, show } from "./internal/options.js"
 
@@ -267,7 +268,8 @@ export const validate = (options: Options): Either.Either<Options, ConfigError.C
 
 /** Whether a token and client credentials are both set, or only half of the credentials. */
 const credentialsProblem = (options: Options): ConfigError.ConfigError | undefined => {
-  const hasToken = options.token !== undefined
+  // an empty token is no token (`KATANEMO_API_TOKEN=`), as the client treats it
+  const hasToken = options.token !== undefined && Redacted.value(options.token) !== ""
   const hasId = options.clientId !== undefined
   const hasSecret = options.clientSecret !== undefined
   if (hasToken && (hasId || hasSecret)) {

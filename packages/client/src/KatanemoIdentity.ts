@@ -171,11 +171,14 @@ const perOperation = <F extends { readonly [K in Operation]: unknown }>(
 
 const levels: ReadonlyArray<LogLevel.LogLevel> = LogLevel.allLevels
 
-/** `KATANEMO_LOG`'s level (`debug`, `Warning`, …, in any case), when set to a level's name. */
+/**
+ * `KATANEMO_LOG`'s level, when set to a level's name in any case: `all`, `trace`, `debug`,
+ * `info`, `warning`, `error`, `fatal` or `none` (the names the CLI's `--log-level` takes).
+ */
 const envLogLevel = (): LogLevel.LogLevel | undefined => {
   const env = (globalThis as { readonly process?: { readonly env?: Record<string, string | undefined> } }).process?.env
   const text = env?.["KATANEMO_LOG"]?.trim().toLowerCase()
-  return text === undefined ? undefined : levels.find((level) => level.label.toLowerCase() === text)
+  return text === undefined ? undefined : levels.find((level) => level._tag.toLowerCase() === text)
 }
 
 const redacted = (value: Redacted.Redacted<string> | string): Redacted.Redacted<string> =>

@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { CredentialsError, IdentityApi, Transport, UnauthorizedException } from "@katanemo/client"
 import * as Clock from "effect/Clock"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -171,6 +172,42 @@ describe("client credentials", () => {
     }).pipe(Effect.provide(client(fake)))
   })
 
+  it.effect("a caller interrupted during the exchange cancels it for no one: the others and the next call get the token", () => {
+    const fake = fakeApi({ exchangeMillis: 1000 })
+    return Effect.gen(function*() {
+      const first = yield* Effect.fork(getUser)
+      yield* TestClock.adjust("10 millis")
+      const others = yield* Effect.fork(Effect.all([getUser, getUser], { concurrency: 2 }))
+      yield* TestClock.adjust("10 millis")
+      yield* Fiber.interrupt(first)
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(others)
+      yield* getUser
+      assert.strictEqual(fake.state.exchanges, 1, "the exchange the interrupted caller started served everyone")
+      assert.strictEqual(fake.state.calls.length, 3, "the two others and the next call")
+    }).pipe(Effect.provide(client(fake)))
+  })
+
+  it.effect("a caller interrupted as it claims the exchange leaves no claim behind", () => {
+    const fake = fakeApi()
+    return Effect.gen(function*() {
+      // interrupted after 0 to 19 turns of the scheduler, wherever each caller then was (a fiber
+      // also yields when its budget of steps runs out): the next call must still get a token (a
+      // claim without an exchange behind it would make it wait forever)
+      for (let turns = 0; turns < 20; turns++) {
+        const fiber = yield* Effect.fork(getUser)
+        for (let i = 0; i < turns; i++) yield* Effect.yieldNow()
+        yield* Fiber.interrupt(fiber)
+      }
+      const user = yield* getUser.pipe(
+        Effect.timeoutFail({ duration: "1 minute", onTimeout: () => "stuck" }),
+        Effect.fork
+      )
+      yield* TestClock.adjust("1 minute")
+      assert.strictEqual((yield* Fiber.join(user)).userId, "ada")
+    }).pipe(Effect.provide(client(fake)))
+  })
+
   it.effect("a failed exchange fails every call that waited, with CredentialsError, and never shows the secret", () => {
     const fake = fakeApi({ exchangeMillis: 1000 })
     const wrong = "cs_a_wrong_secret_9876543210"
@@ -234,6 +271,42 @@ describe("client credentials", () => {
   })
 })
 
+describe("client credentials and the token exchange itself", () => {
+  it.effect("a direct getShortTermToken needs no token: no exchange of the client's own, no Authorization, no eviction", () => {
+    const fake = fakeApi()
+    const seen: Array<string | undefined> = []
+    const recording = Layer.map(fake.layer, (context) => {
+      const inner = Context.get(context, Transport)
+      return Context.make(Transport, {
+        send: (request) => {
+          if (request.path === "/token") seen.push(request.headers["authorization"])
+          return inner.send(request)
+        }
+      })
+    })
+    return Effect.gen(function*() {
+      const identity = yield* IdentityApi
+      yield* getUser
+      assert.strictEqual(fake.state.exchanges, 1, "the client's own exchange")
+      // a direct exchange with a wrong pair: a 401 of its own, which does not throw the client's token away
+      const wrong = yield* Effect.flip(
+        identity.getShortTermToken({ clientId, clientSecret: Redacted.make("cs_direct_wrong_secret") })
+      )
+      assert.instanceOf(wrong, UnauthorizedException)
+      yield* getUser
+      assert.strictEqual(fake.state.exchanges, 2, "the direct exchange, and no other")
+      const [token] = fake.state.issued.keys()
+      assert.deepStrictEqual(fake.state.calls, [`Bearer ${token}`, `Bearer ${token}`], "the cached token kept")
+      assert.deepStrictEqual(seen, [undefined, undefined], "POST /token carries no Authorization")
+    }).pipe(
+      Effect.provide(
+        IdentityApi.layer({ baseUrl: "http://api.test", maxRetries: 0, clientId, clientSecret: Redacted.make(secret) })
+          .pipe(Layer.provide(recording))
+      )
+    )
+  })
+})
+
 describe("client credentials: configuration", () => {
   const fromEnv = (env: Record<string, string>) =>
     Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
@@ -268,6 +341,19 @@ describe("client credentials: configuration", () => {
       assert.notInclude(text, secret)
       assert.notInclude(text, "tok_static_token")
     }))
+
+  it.effect("an empty KATANEMO_API_TOKEN is no token: client credentials beside it are used", () => {
+    const fake = fakeApi()
+    return Effect.gen(function*() {
+      yield* getUser
+      assert.strictEqual(fake.state.exchanges, 1)
+    }).pipe(
+      Effect.provide(
+        IdentityApi.layerClientCredentials({ baseUrl: "http://api.test" }).pipe(Layer.provide(fake.layer))
+      ),
+      Effect.provide(fromEnv({ KATANEMO_API_TOKEN: "", KATANEMO_CLIENT_ID: clientId, KATANEMO_CLIENT_SECRET: secret }))
+    )
+  })
 
   it.effect("half of the credentials is a ConfigError naming the missing half", () =>
     Effect.gen(function*() {

@@ -315,5 +315,27 @@ describe("KatanemoIdentity", () => {
         yield* Effect.promise(() => identity.getUser({ accountId, userId }))
         assert.include(lines, "debug line")
       }))
+
+    it.scoped("KATANEMO_LOG takes the CLI's names: warning hides the info lines", () =>
+      Effect.gen(function*() {
+        const lines: Array<string> = []
+        const transport = Layer.merge(
+          Layer.succeed(Transport, {
+            send: () =>
+              Effect.as(Effect.logInfo("info line"), { status: 200, headers: {}, body: JSON.stringify(userWire) })
+          }),
+          Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => lines.push(String(message))))
+        )
+        const env = process.env["KATANEMO_LOG"]
+        process.env["KATANEMO_LOG"] = "warning"
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() =>
+            env === undefined ? delete process.env["KATANEMO_LOG"] : (process.env["KATANEMO_LOG"] = env)
+          )
+        )
+        const identity = yield* client({ transport })
+        yield* Effect.promise(() => identity.getUser({ accountId, userId }))
+        assert.deepStrictEqual(lines, [])
+      }))
   })
 })
