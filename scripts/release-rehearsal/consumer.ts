@@ -9,6 +9,7 @@ import { IdentityApi, type Operation } from "@katanemo/client"
 import { IdentityApiMemory, IdentityHttpFake, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Redacted from "effect/Redacted"
 import { createRequire } from "node:module"
 
 const check = (condition: boolean, what: string): void => {
@@ -45,6 +46,11 @@ const program = Effect.gen(function*() {
     createClientKey: created,
     getClientKeyList: yield* identity.getClientKeyList({ accountId }),
     getClientKey: yield* identity.getClientKey({ accountId, keyId }),
+    // the new key's own secret, traded for a token before the key is deleted
+    getShortTermToken: yield* identity.getShortTermToken({
+      clientId: keyId,
+      clientSecret: created.clientSecret ?? Redacted.make("")
+    }),
     deleteClientKey: yield* identity.deleteClientKey({ accountId, keyId }),
     createUserForAccount: yield* identity.createUserForAccount({ accountId, userId, roles: ["developer"] }),
     getUsersForAccount: yield* identity.getUsersForAccount({ accountId }),
@@ -67,6 +73,11 @@ check(
 check(calls.every((call) => Exit.isSuccess(call.outcome)), "every call succeeded")
 check(keyText !== "" && results.getClientKeyList.map((key) => key.clientKeyId).join() === keyText, "the key is listed")
 check(results.getClientKey.clientName === "ci-bot", "the key reads back")
+check(
+  String(results.getShortTermToken.accessToken) === "<redacted>"
+    && Redacted.value(results.getShortTermToken.accessToken).split(".").length === 3,
+  "the key's id and secret are traded for a JWT, Redacted"
+)
 check(results.deleteClientKey !== "" && keysLeft.length === 0, "the key is deleted")
 check(results.createUserForAccount.userId === userId && results.createUserForAccount.isActive === false, "user invited")
 check(results.getUsersForAccount.length === 1 && results.getUser.roles?.join() === "developer", "the user reads back")

@@ -13,6 +13,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 import { postChunked } from "katanemo-testkit/Http"
 import { fileURLToPath } from "node:url"
 import * as Cors from "../src/Cors.js"
@@ -194,6 +195,64 @@ describe("the local API's extras", () => {
         assert.notInclude(line, issued)
       }
     }))
+})
+
+describe("client credentials end to end, over a real socket", () => {
+  // it.effect: the server issues tokens and the client plans its refresh by the same TestClock;
+  // the requests themselves cross a real socket
+  it.effect(
+    "200 calls in flight share one POST /token, at first use and again after an expiry",
+    () =>
+      Effect.gen(function*() {
+        const store = yield* IdentityStore
+        const identity = yield* IdentityApi
+        const burst = Effect.all(
+          Array.from({ length: 200 }, () => identity.getClientKeyList({ accountId: "acme" })),
+          { concurrency: 200 }
+        )
+        const count = (operation: string) =>
+          Effect.map(store.calls, (calls) => calls.filter((call) => call.operation === operation).length)
+
+        yield* burst
+        assert.strictEqual(yield* count("getShortTermToken"), 1, "one exchange for the first 200 calls")
+        yield* TestClock.adjust("1 hour") // the token (valid 1 hour) has expired
+        yield* burst
+        assert.strictEqual(yield* count("getShortTermToken"), 2, "one exchange for the 200 calls after the expiry")
+        assert.strictEqual(yield* count("getClientKeyList"), 400, "every call answered, none replayed after a 401")
+      }).pipe(
+        Effect.provide(
+          Layer.unwrapEffect(
+            Effect.map(LocalApi.url, (baseUrl) =>
+              IdentityApi.layer({
+                baseUrl,
+                clientId: "ck_ci",
+                clientSecret: Redacted.make("cs_ci_e2e_secret_value"),
+                maxRetries: 0
+              }))
+          ).pipe(
+            Layer.provide(UndiciTransport.layer()),
+            Layer.provideMerge(LocalApi.layer({
+              port: 0,
+              // issued tokens only: every call needs the exchange
+              validTokens: [],
+              seed: {
+                accounts: [{
+                  accountId: "acme",
+                  keys: [{
+                    clientId: "ck_ci",
+                    clientName: "ci-bot",
+                    roles: ["admin"],
+                    clientSecret: "cs_ci_e2e_secret_value"
+                  }]
+                }]
+              }
+            })),
+            Layer.orDie
+          )
+        )
+      ),
+    120_000
+  ) // 400 calls over real sockets: generous for a busy two-core machine (about 17 s at a load of 17)
 })
 
 const preflight = (url: string, origin: string) =>

@@ -136,9 +136,10 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
 /**
  * A client on client credentials (`clientId` and `clientSecret`) could not obtain a bearer token
  * for the call: the token exchange (`POST /token`) failed. `reason` is `Rejected` when the API
- * refused the key id or secret (a 400, 401 or 409: retrying will not help; fix the credentials),
- * `Unavailable` when the exchange failed otherwise (a 429, a 5xx, the network, a timeout: a later
- * call tries again). `cause` is the exchange's own error. Every call that waited on the exchange
+ * refused the key id or secret (a 400, 401 or 409), or the client refused to send them (an
+ * `InvalidRequestError`): retrying will not help; fix the credentials.
+ * It is `Unavailable` when the exchange failed otherwise (a 429, a 5xx, the network, a timeout:
+ * a later call tries again). `cause` is the exchange's own error. Every call that waited on the exchange
  * fails with it; the secret is in none of them.
  *
  * @since 0.1.0

@@ -288,7 +288,6 @@ const invalid = (name: string, message: string) => Effect.fail(ConfigError.Inval
  * import * as UndiciTransport from "@katanemo/client/UndiciTransport"
  * import * as Layer from "effect/Layer"
  * import * as Redacted from "effect/Redacted"
-import type * as Scope from "effect/Scope"
  *
  * const transport = UndiciTransport.layerProxy({
  *   url: "http://proxy.corp.example:3128",
