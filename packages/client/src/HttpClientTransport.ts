@@ -45,8 +45,9 @@ export interface Options {
   /**
    * Whether the `HttpClient` makes its own span for each request, inside the SDK's (default
    * false: the SDK's span already covers the call, and sends `traceparent` itself). On, it also
-   * injects its own `traceparent`, but never for a request that carries `Authorization`: when
-   * a request fails, its span records the error, which holds the request with the header in clear.
+   * injects its own `traceparent`, but never for a request that carries `Authorization` or a
+   * body (the token exchange's holds the client secret): when a request fails, its span records
+   * the error, which holds the request, headers and body, in clear.
    */
   readonly tracing?: boolean | undefined
 }
@@ -110,11 +111,15 @@ const readBody = (
  * @category constructors
  */
 export const fromClient = (client: HttpClient.HttpClient, options: Options = {}): Transport.Service => {
-  // The HttpClient's span is off by default, and always for a request with a token: a failed
-  // request's span records the error, whose request holds the Authorization header in clear.
+  // The HttpClient's span is off by default, and always for a request with a token or a body: a
+  // failed request's span records the error, whose request holds the Authorization header and the
+  // body (a client secret, for the token exchange) in clear.
   const http = (options.transformClient ?? identity)(
     options.tracing === true
-      ? HttpClient.withTracerDisabledWhen(client, (request) => request.headers.authorization !== undefined)
+      ? HttpClient.withTracerDisabledWhen(
+        client,
+        (request) => request.headers.authorization !== undefined || request.body._tag !== "Empty"
+      )
       : HttpClient.withTracerPropagation(HttpClient.withTracerDisabledWhen(client, () => true), false)
   )
   const decoder = new TextDecoder()

@@ -168,8 +168,11 @@ export const makeEngine = (
     }
   })
   const fixed = authOf(token === undefined ? undefined : Redacted.value(token))
-  /** What an operation that needs no token (the token exchange) is sent with: no token at all. */
-  const anonymous = authOf(undefined)
+  /**
+   * What an operation that needs no token (the token exchange) is sent with: no token at all,
+   * though whatever the server sends back is still scrubbed of the client's own.
+   */
+  const anonymous: Auth = { ...authOf(undefined), scrub: fixed.scrub }
   const credentials = exchange === undefined || options.clientId === undefined
     ? undefined
     : Credentials.make({
@@ -231,7 +234,7 @@ export const makeEngine = (
       // a call's own secrets (a token exchange's client secret) are scrubbed like the token
       const secrets = endpoint.secrets?.(valid.right).map(Redacted.value)
       const scrubOf = (auth: Auth): Scrub =>
-        secrets === undefined ? auth.scrub : scrubber(auth.token, clientSecret, ...secrets)
+        secrets === undefined ? auth.scrub : scrubber(auth.token ?? fixed.token, clientSecret, ...secrets)
       let body: string | undefined
       if (endpoint.body !== undefined) {
         const encoded = endpoint.body(valid.right)
