@@ -98,6 +98,13 @@ export interface Endpoint<In, A, NotFound> {
    * one): the client sends it none, and a server admits it without one.
    */
   readonly authenticated: boolean
+  /**
+   * Whether sending the request twice does no more than sending it once, so that the client may
+   * retry it after a 5xx, a broken connection or a timeout: GET, PUT and DELETE, and the token
+   * exchange (trading a key again only issues another token). A POST that creates is retried only
+   * when the server cannot have acted on it.
+   */
+  readonly idempotent: boolean
   /** Checks an input (path ids and body fields) as a caller passes it. */
   readonly validate: (input: unknown) => Either.Either<In, ParseResult.ParseError>
   /** Reads an input from the wire (path ids and the JSON body), as a server receives it. */
@@ -161,6 +168,8 @@ interface MakeOptions<T extends string, In, InI, A, I, B, BI> {
   readonly listsNotFound: boolean
   /** Whether the operation needs a bearer token (default true). */
   readonly authenticated?: boolean | undefined
+  /** Whether the request may be sent twice (default: every method but POST). */
+  readonly idempotent?: boolean | undefined
   /** The secrets of a valid input, which no error of the call may show. */
   readonly secrets?: ((input: In) => ReadonlyArray<Redacted.Redacted<string>>) | undefined
 }
@@ -265,6 +274,7 @@ export function make<
     segments,
     listsNotFound: options.listsNotFound,
     authenticated: options.authenticated ?? true,
+    idempotent: options.idempotent ?? options.method !== "POST",
     validate: Schema.validateEither(options.input, { errors: "all" }),
     decodeInput: Schema.decodeUnknown(options.input, { errors: "all" }),
     path: pathOf(segments),

@@ -145,6 +145,8 @@ export const endpoints = {
     success: TokenResponse,
     listsNotFound: false,
     authenticated: false,
+    // trading a key again only issues another token: a 5xx or a broken connection is retried
+    idempotent: true,
     secrets: (input) => [input.clientSecret]
   })
 }

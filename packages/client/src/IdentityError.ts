@@ -34,6 +34,7 @@ import {
   TransportError,
   UnexpectedStatusError
 } from "./Errors.js"
+import { endpoints, type Operation } from "./IdentityApi.js"
 import { isRetryable as isRetryableFailure, isRetryableStatus } from "./internal/retry.js"
 
 /**
@@ -113,8 +114,9 @@ export const isTransportFailure = (u: unknown): u is TransportFailure =>
 /**
  * Whether sending the same request again may succeed and is safe, by the rule the client's own
  * retries follow (see the package README): for any method a 429 and a refused connection; for
- * `GET`, `PUT` and `DELETE` also a 500, 502, 503, 504, a failed connection and a timeout. A
- * `POST` that may have reached the server is not retryable: it could act twice. An exception
+ * `GET`, `PUT` and `DELETE`, and the token exchange, also a 500, 502, 503, 504, a failed
+ * connection and a timeout. A `POST` that creates and may have reached the server is not
+ * retryable: it could act twice. An exception
  * that does not say its method or status (one built by hand) counts as a `POST`'s.
  *
  * It answers for the error as it is: the client has already retried it as often as it was
@@ -124,10 +126,26 @@ export const isTransportFailure = (u: unknown): u is TransportFailure =>
  * @category guards
  */
 export const isRetryable = (u: unknown): boolean => {
-  if (isTransportFailure(u)) return isRetryableFailure(u.method)(u)
+  if (isTransportFailure(u)) return isRetryableFailure(idempotent(u))(u)
   // credentials the API rejected stay rejected; an exchange that failed otherwise may succeed later
   if (u instanceof CredentialsError) return u.reason === "Unavailable" && isRetryable(u.cause)
-  if (u instanceof UnexpectedStatusError) return isRetryableStatus(u.method, u.status)
-  if (isApiException(u)) return isRetryableStatus(u.method ?? "POST", u.status ?? Models.ApiExceptions.statusOf(u))
+  if (u instanceof UnexpectedStatusError) return isRetryableStatus(idempotent(u), u.status)
+  if (isApiException(u)) return isRetryableStatus(idempotent(u), u.status ?? Models.ApiExceptions.statusOf(u))
   return false
 }
+
+/**
+ * Whether the call an error came from may be sent twice: a `GET`, `PUT` or `DELETE`, or a `POST`
+ * of an operation that is idempotent all the same (the token exchange). An error that does not
+ * say its method counts as a `POST`'s.
+ */
+const idempotent = (error: { readonly operation?: string | undefined; readonly method?: string | undefined }) => {
+  if (error.method === undefined) return false
+  if (error.method !== "POST") return true
+  const operation = error.operation
+  if (operation === undefined || !isOperation(operation)) return false
+  const endpoint = endpoints[operation]
+  return endpoint.method === "POST" && endpoint.idempotent
+}
+
+const isOperation = (name: string): name is Operation => Object.hasOwn(endpoints, name)

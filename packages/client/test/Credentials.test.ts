@@ -79,7 +79,7 @@ const fakeApi = (options: FakeOptions = {}) => {
         return json(200, { accountId: "acme", userId: "ada" })
       })
   }
-  return { state, layer: Layer.succeed(Transport, transport) }
+  return { state, transport, layer: Layer.succeed(Transport, transport) }
 }
 
 const client = (
@@ -236,6 +236,33 @@ describe("client credentials", () => {
       yield* Fiber.join(again)
       assert.strictEqual(fake.state.exchanges, 2)
     }).pipe(Effect.provide(client(fake, { clientId, clientSecret: Redacted.make(wrong) })))
+  })
+
+  it.effect("a 503 of POST /token is retried, as a GET's is: the calls waiting on it succeed", () => {
+    const fake = fakeApi()
+    let tokenRequests = 0
+    const flaky: Transport.Service = {
+      // each run of the effect is one request: the client runs it again to retry
+      send: (request) =>
+        Effect.suspend(() =>
+          request.path === "/token" && tokenRequests++ === 0
+            ? Effect.succeed({ status: 503, headers: {}, body: "try again" })
+            : fake.transport.send(request)
+        )
+    }
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.all([getUser, getUser], { concurrency: 2 }))
+      yield* TestClock.adjust("1 second") // past the first backoff (at most 0.5 s)
+      const users = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(users.map((user) => String(user.userId)), ["ada", "ada"])
+      assert.strictEqual(tokenRequests, 2, "the 503, then its retry: one exchange for both calls")
+    }).pipe(
+      Effect.provide(
+        IdentityApi.layer({ baseUrl: "http://api.test", clientId, clientSecret: Redacted.make(secret) }).pipe(
+          Layer.provide(Layer.succeed(Transport, flaky))
+        )
+      )
+    )
   })
 
   it.effect("an exchange that fails otherwise is Unavailable", () => {

@@ -6,7 +6,7 @@
  * Over real sockets, on the TestClock (so durations are exact).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type IdentityApi } from "@katanemo/client"
+import { IdentityApi } from "@katanemo/client"
 import { KeyId } from "@katanemo/models"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -36,7 +36,7 @@ const message = "Katanemo API attempt"
 
 /** One operation: how it is called, and what the wire sees of it. */
 interface Operation {
-  readonly name: string
+  readonly name: keyof typeof IdentityApi.endpoints
   readonly method: string
   readonly path: string
   readonly call: (
@@ -394,8 +394,8 @@ describe("no secret in any log line, at any level", () => {
                 Logger.withMinimumLogLevel(level)
               )
               const fiber = yield* Effect.fork(recordingSpans(program))
-              // a 500 is retried where the method allows it: twice the requests
-              sent += scenario === "500" && operation.method !== "POST" ? 2 : 1
+              // a 500 is retried where the operation allows it: twice the requests
+              sent += scenario === "500" && IdentityApi.endpoints[operation.name].idempotent ? 2 : 1
               if (scenario === "timeout") {
                 yield* server.awaitRequests(sent)
                 yield* TestClock.adjust("1 second")

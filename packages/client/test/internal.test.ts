@@ -5,6 +5,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import { TimeoutError, TransportError } from "../src/Errors.js"
+import { IdentityApi } from "../src/IdentityApi.js"
 import { isRetryable, isRetryableStatus, parseRetryAfter, RetryableResponse } from "../src/internal/retry.js"
 import { minimumLength, scrubber } from "../src/internal/scrub.js"
 import { version } from "../src/internal/version.js"
@@ -81,14 +82,14 @@ describe("parseRetryAfter", () => {
 describe("retryable statuses", () => {
   it("idempotent methods retry 429 and 5xx gateway errors; POST only 429", () => {
     for (const method of ["GET", "PUT", "DELETE"]) {
-      assert.deepStrictEqual([429, 500, 502, 503, 504].map((s) => isRetryableStatus(method, s)), [
+      assert.deepStrictEqual([429, 500, 502, 503, 504].map((s) => isRetryableStatus(method !== "POST", s)), [
         true,
         true,
         true,
         true,
         true
       ])
-      assert.deepStrictEqual([400, 401, 404, 409, 501].map((s) => isRetryableStatus(method, s)), [
+      assert.deepStrictEqual([400, 401, 404, 409, 501].map((s) => isRetryableStatus(method !== "POST", s)), [
         false,
         false,
         false,
@@ -96,13 +97,22 @@ describe("retryable statuses", () => {
         false
       ])
     }
-    assert.deepStrictEqual([429, 500, 502, 503, 504].map((s) => isRetryableStatus("POST", s)), [
+    assert.deepStrictEqual([429, 500, 502, 503, 504].map((s) => isRetryableStatus(false, s)), [
       true,
       false,
       false,
       false,
       false
     ])
+  })
+})
+
+describe("idempotent operations", () => {
+  it("every one but the two that create: the token exchange too (trading a key again only issues another token)", () => {
+    const creating = Object.entries(IdentityApi.endpoints).filter(([, endpoint]) => !endpoint.idempotent).map((
+      [name]
+    ) => name)
+    assert.deepStrictEqual(creating, ["createClientKey", "createUserForAccount"])
   })
 })
 
@@ -119,7 +129,8 @@ describe("retry decisions", () => {
   ] as const
 
   it("idempotent methods retry all but a response too large; POST only what the server cannot have acted on", () => {
-    const decisions = (method: string) => inputs.map(([name, input]) => `${name}: ${isRetryable(method)(input)}`)
+    const decisions = (method: string) =>
+      inputs.map(([name, input]) => `${name}: ${isRetryable(method !== "POST")(input)}`)
     for (const method of ["GET", "PUT", "DELETE"]) {
       assert.deepStrictEqual(decisions(method), [
         "a 503: true",

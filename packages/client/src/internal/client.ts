@@ -273,11 +273,13 @@ export const makeEngine = (
         // The common case pays for no retry machinery: the schedule is built on the first failure.
         return Effect.matchEffect(once, {
           onSuccess: (response) =>
-            isRetryableStatus(call.method, response.status)
-              ? inSpan(retry(call, once, new RetryableResponse(response), options), span)
+            isRetryableStatus(endpoint.idempotent, response.status)
+              ? inSpan(retry(call, endpoint.idempotent, once, new RetryableResponse(response), options), span)
               : Effect.succeed(response),
           onFailure: (error) =>
-            isRetryable(call.method)(error) ? inSpan(retry(call, once, error, options), span) : Effect.fail(error)
+            isRetryable(endpoint.idempotent)(error)
+              ? inSpan(retry(call, endpoint.idempotent, once, error, options), span)
+              : Effect.fail(error)
         })
       }
       const deadline = options?.deadline === undefined ? clientDeadline : Duration.decode(options.deadline)
@@ -332,13 +334,14 @@ export const makeEngine = (
    */
   const retry = (
     call: Call,
+    idempotent: boolean,
     once: Effect.Effect<RawResponse, TransportError | TimeoutError>,
     first: RetryInput,
     options: IdentityApi.CallOptions | undefined
   ): Effect.Effect<RawResponse, TransportError | TimeoutError> => {
     const base = options?.retrySchedule
       ?? (options?.maxRetries !== undefined ? backoff(options.maxRetries) : clientSchedule)
-    const schedule = policy(call.method, base, { operation: call.operation, method: call.method, path: call.path })
+    const schedule = policy(idempotent, base, { operation: call.operation, method: call.method, path: call.path })
     let replayFirst = true
     const again = Effect.suspend(() => {
       if (replayFirst) {
@@ -347,7 +350,7 @@ export const makeEngine = (
       }
       return Effect.filterOrFail(
         once,
-        (response) => !isRetryableStatus(call.method, response.status),
+        (response) => !isRetryableStatus(idempotent, response.status),
         (response) => new RetryableResponse(response)
       )
     })

@@ -22,22 +22,22 @@ export type RetryInput = TransportError | TimeoutError | RetryableResponse
 const retryableStatuses: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
 
 /**
- * GET, PUT and DELETE are idempotent: retried on 429, 500, 502, 503, 504, transport failures and
- * attempt timeouts. POST is retried only when the server cannot have acted on it: a 429, or a
- * refused connection.
+ * An idempotent call (GET, PUT, DELETE, and the token exchange: see `Endpoint.idempotent`) is
+ * retried on 429, 500, 502, 503, 504, transport failures and attempt timeouts. Any other (a POST
+ * that creates) only when the server cannot have acted on it: a 429, or a refused connection.
  */
-export const isRetryableStatus = (method: string, status: number): boolean =>
-  method === "POST" ? status === 429 : retryableStatuses.has(status)
+export const isRetryableStatus = (idempotent: boolean, status: number): boolean =>
+  idempotent ? retryableStatuses.has(status) : status === 429
 
-export const isRetryable = (method: string) => (input: RetryInput): boolean => {
+export const isRetryable = (idempotent: boolean) => (input: RetryInput): boolean => {
   switch (input._tag) {
     case "RetryableResponse":
-      return isRetryableStatus(method, input.response.status)
+      return isRetryableStatus(idempotent, input.response.status)
     case "TransportError":
-      return input.reason === "ConnectionRefused" || (method !== "POST" && input.reason === "Transport")
+      return input.reason === "ConnectionRefused" || (idempotent && input.reason === "Transport")
     case "TimeoutError":
       // only an attempt's timeout reaches here: the deadline ends the call
-      return method !== "POST"
+      return idempotent
   }
 }
 
@@ -88,12 +88,12 @@ const retryAfterOf = (input: RetryInput, now: number): Duration.Duration =>
  * delay and the response's `Retry-After`, and logs each retry at debug level.
  */
 export const policy = (
-  method: string,
+  idempotent: boolean,
   base: Schedule.Schedule<unknown>,
   annotations: Readonly<Record<string, string>>
 ): Schedule.Schedule<unknown, RetryInput> =>
   Schedule.identity<RetryInput>().pipe(
-    Schedule.whileInput(isRetryable(method)),
+    Schedule.whileInput(isRetryable(idempotent)),
     Schedule.addDelayEffect((input) =>
       Effect.map(Effect.clockWith((clock) => clock.currentTimeMillis), (now) => retryAfterOf(input, now))
     ),
