@@ -12,6 +12,7 @@ import { type UserId } from "@katanemo/models"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Http from "node:http"
 import type * as Net from "node:net"
@@ -273,26 +274,44 @@ describe("KatanemoIdentity", () => {
   })
 
   describe("log level", () => {
-    /** A transport that logs at Debug, with a logger that records what is printed. */
-    const logging = () => {
+    /** A transport that logs one line at `level`, with a logger that records what is printed. */
+    const logging = (level: "Debug" | "Info" = "Debug") => {
       const lines: Array<string> = []
       const transport = Layer.merge(
         Layer.succeed(Transport, {
           send: () =>
-            Effect.as(Effect.logDebug("debug line"), { status: 200, headers: {}, body: JSON.stringify(userWire) })
+            Effect.as(Effect.logWithLevel(LogLevel.fromLiteral(level), `${level.toLowerCase()} line`), {
+              status: 200,
+              headers: {},
+              body: JSON.stringify(userWire)
+            })
         }),
         Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => lines.push(String(message))))
       )
       return { lines, transport }
     }
 
+    /** `KATANEMO_LOG` set (or unset) for the test's scope, and restored after it. */
+    const katanemoLog = (value: string | undefined) =>
+      Effect.acquireRelease(
+        Effect.sync(() => {
+          const before = process.env["KATANEMO_LOG"]
+          if (value === undefined) delete process.env["KATANEMO_LOG"]
+          else process.env["KATANEMO_LOG"] = value
+          return before
+        }),
+        (before) =>
+          Effect.sync(() => {
+            if (before === undefined) delete process.env["KATANEMO_LOG"]
+            else process.env["KATANEMO_LOG"] = before
+          })
+      )
+
     it.scoped("logLevel: \"Debug\" prints debug lines; the default (Info) does not", () =>
       Effect.gen(function*() {
         const debug = logging()
         const quiet = logging()
-        const env = process.env["KATANEMO_LOG"]
-        delete process.env["KATANEMO_LOG"]
-        yield* Effect.addFinalizer(() => Effect.sync(() => env === undefined || (process.env["KATANEMO_LOG"] = env)))
+        yield* katanemoLog(undefined)
         const verbose = yield* client({ transport: debug.transport, logLevel: "Debug" })
         const plain = yield* client({ transport: quiet.transport })
         yield* Effect.promise(() => verbose.getUser({ accountId, userId }))
@@ -304,13 +323,7 @@ describe("KatanemoIdentity", () => {
     it.scoped("KATANEMO_LOG=debug turns the debug lines on", () =>
       Effect.gen(function*() {
         const { lines, transport } = logging()
-        const env = process.env["KATANEMO_LOG"]
-        process.env["KATANEMO_LOG"] = "debug"
-        yield* Effect.addFinalizer(() =>
-          Effect.sync(() =>
-            env === undefined ? delete process.env["KATANEMO_LOG"] : (process.env["KATANEMO_LOG"] = env)
-          )
-        )
+        yield* katanemoLog("debug")
         const identity = yield* client({ transport })
         yield* Effect.promise(() => identity.getUser({ accountId, userId }))
         assert.include(lines, "debug line")
@@ -318,21 +331,8 @@ describe("KatanemoIdentity", () => {
 
     it.scoped("KATANEMO_LOG takes the CLI's names: warning hides the info lines", () =>
       Effect.gen(function*() {
-        const lines: Array<string> = []
-        const transport = Layer.merge(
-          Layer.succeed(Transport, {
-            send: () =>
-              Effect.as(Effect.logInfo("info line"), { status: 200, headers: {}, body: JSON.stringify(userWire) })
-          }),
-          Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => lines.push(String(message))))
-        )
-        const env = process.env["KATANEMO_LOG"]
-        process.env["KATANEMO_LOG"] = "warning"
-        yield* Effect.addFinalizer(() =>
-          Effect.sync(() =>
-            env === undefined ? delete process.env["KATANEMO_LOG"] : (process.env["KATANEMO_LOG"] = env)
-          )
-        )
+        const { lines, transport } = logging("Info")
+        yield* katanemoLog("warning")
         const identity = yield* client({ transport })
         yield* Effect.promise(() => identity.getUser({ accountId, userId }))
         assert.deepStrictEqual(lines, [])
