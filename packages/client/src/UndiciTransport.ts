@@ -30,6 +30,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici"
 import * as Proxy from "./internal/proxy.js"
+import type { Scrub } from "./internal/scrub.js"
 import { Transport } from "./Transport.js"
 
 /**
@@ -149,7 +150,7 @@ const headerValue = (value: string | ReadonlyArray<string> | undefined): string 
 export const fromDispatcher = (dispatcher: Dispatcher): Transport.Service => over(dispatcher, undefined)
 
 /** A transport over `dispatcher`, whose failures have `scrub`'s secrets taken out, if it has any. */
-const over = (dispatcher: Dispatcher, scrub: Proxy.Scrub | undefined): Transport.Service =>
+const over = (dispatcher: Dispatcher, scrub: Scrub | undefined): Transport.Service =>
   Transport.make((request, done) => {
     let controller: Dispatcher.DispatchController | undefined
     let aborted: Error | undefined

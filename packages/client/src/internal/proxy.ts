@@ -8,6 +8,7 @@
 import * as ConfigError from "effect/ConfigError"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import { replacing, type Scrub } from "./scrub.js"
 
 /** A proxy URL, checked. */
 export interface ProxyUrl {
@@ -104,21 +105,9 @@ export const formsOfToken = (token: string): ReadonlyArray<string> => {
   return space === -1 ? [token] : [token, token.slice(space + 1).trim()]
 }
 
-/** Replaces every form of the secrets in a text. */
-export type Scrub = (text: string) => string
-
-const placeholder = "<redacted>"
-
-/** A scrubber of `secrets` (longest first, so that a longer form is not cut by a shorter one). */
-export const scrubber = (secrets: ReadonlyArray<string>): Scrub | undefined => {
-  const forms = [...new Set(secrets)].filter((form) => form.length >= minimumLength).sort((a, b) => b.length - a.length)
-  if (forms.length === 0) return undefined
-  return (text) => {
-    let out = text
-    for (const form of forms) if (out.includes(form)) out = out.split(form).join(placeholder)
-    return out
-  }
-}
+/** A scrubber of the proxy's secrets, in every form given; none when none is long enough to scrub. */
+export const scrubber = (secrets: ReadonlyArray<string>): Scrub | undefined =>
+  replacing(secrets.filter((form) => form.length >= minimumLength))
 
 /** The properties of a Node or undici error that say what failed, kept in the copy. */
 const facts = ["code", "errno", "syscall", "address", "port"] as const

@@ -23,24 +23,29 @@ export const keep: Scrub = (text) => text
 export const minimumLength = 8
 
 /**
- * A scrubber of each secret, as written and as JSON writes it inside a string (so that a quoted
- * excerpt of a body cannot carry it either). Secrets shorter than {@link minimumLength} are left.
+ * A scrubber of exactly these forms, longest first (so that a longer form is not cut by a
+ * shorter one inside it); none when there is none to scrub.
  */
-export const scrubber = (...secrets: ReadonlyArray<string | undefined>): Scrub => {
-  const forms = [
-    ...new Set(
-      secrets.flatMap((secret) =>
-        secret === undefined || secret.length < minimumLength ? [] : [secret, JSON.stringify(secret).slice(1, -1)]
-      )
-    )
-  ]
-  if (forms.length === 0) return keep
+export const replacing = (forms: ReadonlyArray<string>): Scrub | undefined => {
+  const ordered = [...new Set(forms)].filter((form) => form !== "").sort((a, b) => b.length - a.length)
+  if (ordered.length === 0) return undefined
   return (text) => {
     let out = text
-    for (const form of forms) if (out.includes(form)) out = out.split(form).join(placeholder)
+    for (const form of ordered) if (out.includes(form)) out = out.split(form).join(placeholder)
     return out
   }
 }
+
+/**
+ * A scrubber of each secret, as written and as JSON writes it inside a string (so that a quoted
+ * excerpt of a body cannot carry it either). Secrets shorter than {@link minimumLength} are left.
+ */
+export const scrubber = (...secrets: ReadonlyArray<string | undefined>): Scrub =>
+  replacing(
+    secrets.flatMap((secret) =>
+      secret === undefined || secret.length < minimumLength ? [] : [secret, JSON.stringify(secret).slice(1, -1)]
+    )
+  ) ?? keep
 
 /** The longest request id an error keeps. */
 const maxRequestId = 256
