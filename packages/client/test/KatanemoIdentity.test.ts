@@ -14,8 +14,6 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
-import * as Http from "node:http"
-import type * as Net from "node:net"
 import { accountId, untyped, userId, userWire } from "./fixtures.js"
 import * as TestServer from "./TestServer.js"
 
@@ -38,43 +36,14 @@ const client = (options: ConstructorParameters<typeof KatanemoIdentity>[0]) =>
     (identity) => Effect.promise(() => identity.close())
   )
 
-/** A server that records each connection and when it ends (the client's socket released). */
-const socketServer = (handler: Http.RequestListener) =>
-  Effect.gen(function*() {
-    const sockets: Array<Net.Socket> = []
-    const ended: Array<Promise<void>> = []
-    const server = Http.createServer(handler)
-    // no idle timeout on the server's side: only the client ends a kept-alive connection
-    server.keepAliveTimeout = 0
-    server.on("connection", (socket: Net.Socket) => {
-      sockets.push(socket)
-      ended.push(new Promise((resolve) => socket.on("close", () => resolve())))
-    })
-    yield* Effect.acquireRelease(
-      Effect.async<void>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    const address = server.address()
-    if (address === null || typeof address === "string") return yield* Effect.die("no port")
-    return {
-      url: `http://127.0.0.1:${address.port}`,
-      connections: () => sockets.length,
-      /** Resolves when every connection made so far has closed. */
-      allClosed: Effect.promise(() => Promise.all([...ended]))
-    }
-  })
-
 /**
  * undici keeping idle connections for 10 minutes (its default is a few seconds): a connection that
  * ends within a test was ended by `close()`, not by idling.
  */
 const keepAlive = UndiciTransport.layer({ agent: { keepAliveTimeout: 600_000, keepAliveMaxTimeout: 600_000 } })
+
+/** A server that keeps idle connections for 10 minutes too: only the client ends one within a test. */
+const keptAlive = (script: TestServer.Script) => TestServer.make(script, { keepAliveTimeout: 600_000 })
 
 describe("KatanemoIdentity", () => {
   it("has one method per operation of IdentityApi.endpoints, and raw has each too", () => {
@@ -210,17 +179,17 @@ describe("KatanemoIdentity", () => {
   describe("close", () => {
     it.scoped("close() releases the sockets (the server sees the connection end), and later calls reject", () =>
       Effect.gen(function*() {
-        const server = yield* socketServer((_, response) => TestServer.json(response, 200, userWire))
+        const server = yield* keptAlive((_, response) => TestServer.json(response, 200, userWire))
         const identity = new KatanemoIdentity({ baseUrl: server.url, transport: keepAlive })
         yield* Effect.promise(() => identity.getUser({ accountId, userId }))
-        assert.strictEqual(server.connections(), 1)
+        assert.strictEqual(yield* server.connections, 1)
         yield* Effect.promise(() => identity.close())
         // a keep-alive connection stays open until the client closes it: the wait ends only then
         yield* server.allClosed
         const error = yield* rejection(identity.getUser({ accountId, userId }))
         assert.instanceOf(error, Error)
         assert.match(error instanceof Error ? error.message : "", /closed/)
-        assert.strictEqual(server.connections(), 1, "nothing sent after close")
+        assert.strictEqual(yield* server.connections, 1, "nothing sent after close")
       }))
 
     it.scoped("close() rejects the calls in flight, saying so, and aborts their requests", () =>
@@ -237,7 +206,7 @@ describe("KatanemoIdentity", () => {
 
     it.scoped("await using closes the client at the end of the block", () =>
       Effect.gen(function*() {
-        const server = yield* socketServer((_, response) => TestServer.json(response, 200, userWire))
+        const server = yield* keptAlive((_, response) => TestServer.json(response, 200, userWire))
         const leaked = yield* Effect.promise(async () => {
           await using identity = new KatanemoIdentity({ baseUrl: server.url, transport: keepAlive })
           await identity.getUser({ accountId, userId })

@@ -32,6 +32,10 @@ export interface TestServer {
   readonly awaitRequests: (n: number) => Effect.Effect<void>
   /** Waits until the connection of the `n`th request has closed. */
   readonly awaitClosed: (n: number) => Effect.Effect<void>
+  /** How many connections the server has accepted. */
+  readonly connections: Effect.Effect<number>
+  /** Waits until every connection accepted so far has closed (a kept-alive one: by the client). */
+  readonly allClosed: Effect.Effect<void>
 }
 
 /** Answers with a JSON body. */
@@ -103,8 +107,10 @@ export const make = (script: Script, options: Options = {}): Effect.Effect<TestS
     // every socket, for the finalizer: a TLS socket whose handshake failed is no HTTP connection
     // that `closeAllConnections` would close
     const sockets = new Set<Net.Socket>()
+    const ended: Array<Promise<void>> = []
     server.on("connection", (socket: Net.Socket) => {
       sockets.add(socket)
+      ended.push(new Promise((resolve) => socket.on("close", () => resolve())))
       socket.on("close", () => sockets.delete(socket))
     })
     yield* Effect.acquireRelease(
@@ -124,6 +130,8 @@ export const make = (script: Script, options: Options = {}): Effect.Effect<TestS
       url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${address.port}`,
       received: Ref.get(received),
       awaitRequests: (n) => Effect.suspend(() => Deferred.await(slot(arrivals, n))),
-      awaitClosed: (n) => Effect.suspend(() => Deferred.await(slot(closures, n)))
+      awaitClosed: (n) => Effect.suspend(() => Deferred.await(slot(closures, n))),
+      connections: Effect.sync(() => ended.length),
+      allClosed: Effect.promise(() => Promise.all([...ended])).pipe(Effect.asVoid)
     }
   })
