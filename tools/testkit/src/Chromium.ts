@@ -66,3 +66,5 @@ export const flags: ReadonlyArray<string> = [
 /** Starts Chromium headless; the caller closes it (in `afterAll`, which runs when a test fails too). */
 export const launch = (executablePath: string): Promise<Browser> =>
   chromium.launch({ executablePath, headless: true, args: [...flags], timeout: 120_000 })
+
+export type { Browser, Page } from "playwright-core"
