@@ -5,12 +5,14 @@
  *
  * The token it hands the page comes from `--token` (or `KATANEMO_API_TOKEN`): a development
  * token. Without one, from the API key in `KATANEMO_CLIENT_ID` and `KATANEMO_CLIENT_SECRET`, which
- * it trades for short-term tokens (the production pattern). A secret is never a flag: the command
- * line of a process is visible to every user of the machine. A bad argument is one line on stderr
- * and exit code 2.
+ * it trades for short-term tokens (the production pattern); both is a usage error. A secret is
+ * never a flag: the command line of a process is visible to every user of the machine. A bad
+ * argument is one line on stderr and exit code 2.
  */
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
@@ -23,6 +25,13 @@ import * as TokenSource from "./TokenSource.js"
 const name = "katanemo-admin-page"
 
 /** The API key the server trades for short-term tokens, from the environment, if both are set. */
+/** A bad argument: one line on stderr, exit code 2. Written to the stream: `Console` is muted while @effect/cli parses. */
+const usageError = (problem: string) =>
+  Effect.sync(() => {
+    process.stderr.write(`${name}: ${problem} (see ${name} --help)\n`)
+    process.exitCode = 2
+  })
+
 const clientCredentials = Config.all({
   clientId: Config.option(Config.nonEmptyString("KATANEMO_CLIENT_ID")),
   clientSecret: Config.option(Config.redacted(Config.nonEmptyString("KATANEMO_CLIENT_SECRET")))
@@ -54,12 +63,22 @@ const command = Command.make(
   ({ accountId, apiUrl, host, port, token }) =>
     Effect.gen(function*() {
       const { clientId, clientSecret } = yield* clientCredentials
-      const tokens: TokenSource.TokenSource | string = Option.isSome(token)
+      const key = Option.isSome(clientId) && Option.isSome(clientSecret)
+        ? Option.some({ clientId: clientId.value, clientSecret: clientSecret.value })
+        : Option.none()
+      if (Option.isSome(token) && Option.isSome(key)) {
+        return yield* Effect.fail("give a development token or an API key, not both")
+      }
+      const tokens: TokenSource.TokenSource | undefined = Option.isSome(token)
         ? { _tag: "Development", token: token.value }
-        : Option.isSome(clientId) && Option.isSome(clientSecret)
-        ? { _tag: "ClientCredentials", clientId: clientId.value, clientSecret: clientSecret.value }
-        : "give --token (or KATANEMO_API_TOKEN), or an API key in KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET"
-      if (typeof tokens === "string") return yield* Effect.fail(tokens)
+        : Option.isSome(key)
+        ? { _tag: "ClientCredentials", ...key.value }
+        : undefined
+      if (tokens === undefined) {
+        return yield* Effect.fail(
+          "give --token (or KATANEMO_API_TOKEN), or an API key in KATANEMO_CLIENT_ID and KATANEMO_CLIENT_SECRET"
+        )
+      }
       yield* Layer.launch(
         Layer.effectDiscard(Effect.gen(function*() {
           // the line a script (or the test) waits for
@@ -67,14 +86,7 @@ const command = Command.make(
           yield* Console.log(TokenSource.describe(tokens))
         })).pipe(Layer.provideMerge(AdminServer.layer({ host, port, apiUrl, accountId, tokens })))
       )
-    }).pipe(
-      Effect.catchAll((error) =>
-        Effect.sync(() => {
-          process.stderr.write(`${name}: ${typeof error === "string" ? error : error.message}\n`)
-          process.exitCode = 2
-        })
-      )
-    )
+    }).pipe(Effect.catchAll((error) => usageError(typeof error === "string" ? error : error.message)))
 ).pipe(Command.withDescription("A small admin page: one account's API keys and users, in the browser"))
 
 const cli = Command.run(command, { name, version: "0.0.0" })
@@ -83,4 +95,15 @@ const cli = Command.run(command, { name, version: "0.0.0" })
 const args = process.argv.slice(2)
 const argv = [...process.argv.slice(0, 2), ...(args[0] === "--" ? args.slice(1) : args)]
 
-cli(argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disableErrorReporting: false }))
+/** A help document as one plain line: no ANSI codes, no line breaks. */
+const oneLine = (doc: HelpDoc.HelpDoc): string =>
+  HelpDoc.toAnsiText(doc).replace(/\u001b\[[0-9;]*m/g, "").replace(/\s+/g, " ").trim()
+
+Console.consoleWith((console) =>
+  cli(argv).pipe(
+    // @effect/cli prints a bad argument as a multi-line help document before failing with it: muted
+    // here, it is reported once, as one line
+    Console.withConsole({ ...console, error: () => Effect.void }),
+    Effect.catchIf(ValidationError.isValidationError, (error) => usageError(oneLine(error.error)))
+  )
+).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disableErrorReporting: false }))
