@@ -182,6 +182,39 @@ afterAll(() => {
   assert.deepStrictEqual(left, [], `processes left running: ${left.join(", ")}`)
 })
 
+describe("the admin server's arguments", () => {
+  const usage = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+    Effect.gen(function*() {
+      const run = yield* Spawn.node(server, ["--port", "0", ...args], {
+        cwd: app,
+        env: { KATANEMO_API_TOKEN: undefined, KATANEMO_CLIENT_ID: undefined, KATANEMO_CLIENT_SECRET: undefined, ...env }
+      })
+      return yield* Spawn.toExit(run, `katanemo-admin-page ${args.join(" ")}`)
+    }).pipe(Effect.scoped)
+
+  it.live(
+    "neither a token nor an API key, or both, is one line on stderr and exit code 2",
+    () =>
+      Effect.gen(function*() {
+        const neither = yield* usage([], {})
+        assert.deepStrictEqual([neither.code, neither.stderr], [
+          2,
+          "katanemo-admin-page: give --token (or KATANEMO_API_TOKEN), or an API key in KATANEMO_CLIENT_ID and"
+          + " KATANEMO_CLIENT_SECRET (see katanemo-admin-page --help)\n"
+        ])
+        const both = yield* usage(["--token", devToken], {
+          KATANEMO_CLIENT_ID: "ck_ci",
+          KATANEMO_CLIENT_SECRET: "cs_x"
+        })
+        assert.deepStrictEqual([both.code, both.stderr], [
+          2,
+          "katanemo-admin-page: give a development token or an API key, not both (see katanemo-admin-page --help)\n"
+        ])
+      }),
+    120_000
+  )
+})
+
 const located = Chromium.locate()
 
 if (located._tag === "Missing") {
