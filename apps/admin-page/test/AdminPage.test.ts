@@ -55,7 +55,7 @@ const seeded = Effect.gen(function*() {
 class LocalApi extends Context.Tag("test/LocalApi")<LocalApi, string>() {}
 
 /** The headless Chromium, one for the file. */
-class Chromium_ extends Context.Tag("test/Chromium")<Chromium_, Browser>() {}
+class HeadlessChromium extends Context.Tag("test/HeadlessChromium")<HeadlessChromium, Browser>() {}
 
 const localApiLayer = Layer.scoped(
   LocalApi,
@@ -71,7 +71,7 @@ const localApiLayer = Layer.scoped(
 
 const chromiumLayer = (executablePath: string) =>
   Layer.scoped(
-    Chromium_,
+    HeadlessChromium,
     Effect.acquireRelease(
       Effect.promise(() => Chromium.launch(executablePath)),
       (browser) => Effect.promise(() => browser.close())
@@ -109,7 +109,7 @@ interface Seen {
  * the status line (`statuses`), so that a passing progress message can be checked afterwards.
  */
 const newPage = Effect.gen(function*() {
-  const browser = yield* Chromium_
+  const browser = yield* HeadlessChromium
   const page = yield* Effect.acquireRelease(
     Effect.promise(() => browser.newPage({ viewport: { width: 900, height: 560 } })),
     (page) => Effect.promise(() => page.close())
