@@ -20,6 +20,41 @@ const step = (title) => console.log(`\n▸ ${title}`)
 const run = (command, args, options = {}) =>
   execFileSync(command, args, { stdio: "inherit", ...options, env: { ...process.env, ...options.env } })
 
+/**
+ * A browser project in `dir` that imports every module of every package, as a front end on
+ * `lib: ["ES2022", "DOM"]` without `@types/node` would, with the packages' .d.ts files checked:
+ * a declaration that needs a Node type fails it. `UndiciTransport` is left out: it is the Node
+ * transport (undici's types are Node's).
+ */
+const writeBrowserProject = (dir, packageDirs) => {
+  const nodeOnly = new Set(["@katanemo/client/UndiciTransport"])
+  const specifiers = packageDirs.flatMap((packageDir) => {
+    const name = readJson(path.join(packageDir, "package.json")).name
+    const modules = fs.readdirSync(path.join(packageDir, "src"))
+      .filter((file) => file.endsWith(".ts") && file !== "index.ts")
+      .map((file) => `${name}/${file.replace(/\.ts$/, "")}`)
+    return [name, ...modules].filter((specifier) => !nodeOnly.has(specifier))
+  })
+  fs.writeFileSync(
+    path.join(dir, "browser.ts"),
+    specifiers.map((specifier, i) => `import * as M${i} from ${JSON.stringify(specifier)}\n`).join("")
+      + `export const modules = [${specifiers.map((_, i) => `M${i}`).join(", ")}]\n`
+  )
+  const compilerOptions = {
+    target: "ES2022",
+    module: "ESNext",
+    moduleResolution: "Bundler",
+    lib: ["ES2022", "DOM", "DOM.Iterable"],
+    types: [],
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: false,
+    noEmit: true
+  }
+  fs.writeFileSync(path.join(dir, "tsconfig.browser.json"), JSON.stringify({ compilerOptions, files: ["browser.ts"] }, null, 2))
+  return "tsconfig.browser.json"
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "katanemo-pack-check-"))
 const keep = process.env["KATANEMO_KEEP_PACK_CHECK"] === "1"
 
@@ -91,6 +126,10 @@ try {
   step("type-check the consumer program with tsc")
   writeConsumerProject(consumer, path.join(here, "consumer.ts"), { skipLibCheck: false })
   run(bin("tsc"), ["-p", "tsconfig.json"], { cwd: consumer })
+
+  step("type-check a browser project against the tarballs: lib DOM, no @types/node")
+  const browser = writeBrowserProject(consumer, packages)
+  run(bin("tsc"), ["-p", browser], { cwd: consumer })
 
   step("run the consumer program with node")
   run(process.execPath, [path.join(consumer, "out", "consumer.js")], { cwd: consumer })

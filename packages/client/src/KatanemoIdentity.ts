@@ -23,6 +23,9 @@
  *
  * @since 0.1.0
  */
+// `AsyncDisposable` and `Symbol.asyncDispose` in the declarations: kept in them, so that a project
+// whose `lib` lacks them (a browser project on ES2022 and DOM, without @types/node) compiles.
+/// <reference lib="esnext.disposable" preserve="true" />
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
