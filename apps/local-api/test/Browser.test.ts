@@ -12,6 +12,7 @@ import { ContractSuite } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Chromium from "katanemo-testkit/Chromium"
 import * as Http from "node:http"
+import * as LocalApi from "../src/LocalApi.js"
 import type { Bridge } from "./runtimes/protocol.js"
 import * as Remote from "./runtimes/Remote.js"
 import { target } from "./runtimes/target.js"
@@ -48,16 +49,21 @@ if (located._tag === "Missing") {
   describe("contract: the client in Chromium on FetchTransport, against the local API with CORS", () => {
     let browser: Chromium.Browser | undefined
     let bridge: Bridge | undefined
+    let page: Chromium.Page | undefined
     let pageServer: Http.Server | undefined
+    let facadeInputs: ReadonlyArray<string> = []
     const current = () => {
       if (bridge === undefined) throw new Error("Chromium did not start")
       return bridge
     }
 
     beforeAll(async () => {
-      const { code } = await Effect.runPromise(Remote.bundle("bridge.ts"))
+      const [{ code }, facade] = await Effect.runPromise(
+        Effect.all([Remote.bundle("bridge.ts"), Remote.bundle("facade.ts")], { concurrency: "unbounded" })
+      )
+      facadeInputs = facade.inputs
       browser = await Chromium.launch(located.executablePath)
-      const page = await browser.newPage()
+      page = await browser.newPage()
       // the page's own origin: a server on another port of localhost, which the local API's CORS allows
       pageServer = Http.createServer((_, response) => {
         response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>contract</title>")
@@ -67,6 +73,7 @@ if (located._tag === "Missing") {
       if (address === null || typeof address === "string") throw new Error("the page server has no port")
       await page.goto(`http://localhost:${address.port}/`)
       await page.addScriptTag({ content: code })
+      await page.addScriptTag({ content: facade.code })
       bridge = pageBridge(page)
     }, 120_000)
 
@@ -78,6 +85,21 @@ if (located._tag === "Missing") {
     for (const rule of ContractSuite.cases) {
       it.effect(rule.name, () => Effect.provide(rule.run, target(current)(rule.options)))
     }
+
+    // it.live: the local API's own clock; nothing here is timed
+    it.live("the Promise API with no transport given takes fetch, in a browser bundle without undici", () =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(facadeInputs.filter((input) => input.includes("/undici/")), [], "undici in the bundle")
+        const baseUrl = yield* LocalApi.url
+        const outcome = yield* Effect.promise(() => {
+          if (page === undefined) throw new Error("Chromium did not start")
+          return page.evaluate(
+            ([baseUrl]) => globalThis.katanemoFacadeCheck?.(baseUrl, "tok_facade"),
+            [baseUrl] as const
+          )
+        })
+        assert.deepStrictEqual(outcome, { users: ["ada@acme.example"], missing: "NotFoundException" })
+      }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_facade"] }))))
 
     it.effect("an origin the local API does not allow: the browser refuses the answer, a TransportError", () =>
       Effect.gen(function*() {

@@ -8,10 +8,11 @@
  *   context with the edge globals only (no `require`, no `process`, no Node built-in).
  */
 import { EdgeVM } from "@edge-runtime/vm"
-import { afterAll, beforeAll, describe, it } from "@effect/vitest"
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { ContractSuite } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import { Miniflare } from "miniflare"
+import * as LocalApi from "../src/LocalApi.js"
 import type { Bridge, BridgeMessage } from "./runtimes/protocol.js"
 import * as Remote from "./runtimes/Remote.js"
 import { target } from "./runtimes/target.js"
@@ -89,3 +90,18 @@ for (const runtime of runtimes) {
     }
   })
 }
+
+describe("the Promise API in @edge-runtime/vm", () => {
+  // it.live: the local API's own clock; nothing here is timed
+  it.live("with no transport given it takes fetch (there is no process), and answers typed errors", () =>
+    Effect.gen(function*() {
+      const { code } = yield* Remote.bundle("facade.ts")
+      const vm = new EdgeVM()
+      vm.evaluate(code)
+      const check = vm.evaluate<typeof globalThis.katanemoFacadeCheck>("globalThis.katanemoFacadeCheck")
+      if (check === undefined) throw new Error("the Promise API's check did not load in the edge VM")
+      const baseUrl = yield* LocalApi.url
+      const outcome = yield* Effect.promise(() => check(baseUrl, "tok_facade"))
+      assert.deepStrictEqual(outcome, { users: ["ada@acme.example"], missing: "NotFoundException" })
+    }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_facade"] }))))
+})

@@ -36,6 +36,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Record from "effect/Record"
 import * as Redacted from "effect/Redacted"
+import * as FetchTransport from "./FetchTransport.js"
 import { endpoints, IdentityApi, type Operation } from "./IdentityApi.js"
 import * as IdentityApiConfig from "./IdentityApiConfig.js"
 import type { RawResponse } from "./RawResponse.js"
@@ -57,10 +58,11 @@ export interface Options extends Omit<IdentityApi.Options, "token" | "clientSecr
   /** The API key's secret, with `clientId`; a plain string is wrapped in `Redacted` at once. */
   readonly clientSecret?: Redacted.Redacted<string> | string | undefined
   /**
-   * What carries the requests (default: `UndiciTransport.layer()`, loaded on first use, so a
-   * program that passes another transport never loads undici). In a browser or an edge runtime,
-   * pass `FetchTransport.layer()` from `@katanemo/client/FetchTransport`, and have the bundler
-   * leave `undici` out (esbuild: `--external:undici`): it still sees the default's `import()`.
+   * What carries the requests. The default depends on the runtime: on Node (where
+   * `process.versions.node` is set: Node, Bun, Deno) `UndiciTransport.layer()`, loaded on first
+   * use, so a program that passes another transport never loads undici; elsewhere (a browser, an
+   * edge runtime) `FetchTransport.layer()`. A bundler for the browser leaves undici out by
+   * itself: the package's `browser` field maps `UndiciTransport` to nothing.
    */
   readonly transport?: Layer.Layer<Transport> | undefined
   /**
@@ -178,8 +180,13 @@ const levels: ReadonlyArray<LogLevel.LogLevel> = LogLevel.allLevels
  * `KATANEMO_LOG`'s level, when set to a level's name in any case: `all`, `trace`, `debug`,
  * `info`, `warning`, `error`, `fatal` or `none` (the names the CLI's `--log-level` takes).
  */
+/** Node's `process`, where there is one (not in a browser or an edge runtime): read, never required. */
+const globalProcess = ():
+  | { readonly env?: Record<string, string | undefined>; readonly versions?: Record<string, unknown> }
+  | undefined => (globalThis as { readonly process?: ReturnType<typeof globalProcess> }).process
+
 const envLogLevel = (): LogLevel.LogLevel | undefined => {
-  const env = (globalThis as { readonly process?: { readonly env?: Record<string, string | undefined> } }).process?.env
+  const env = globalProcess()?.env
   const text = env?.["KATANEMO_LOG"]?.trim().toLowerCase()
   return text === undefined ? undefined : levels.find((level) => level._tag.toLowerCase() === text)
 }
@@ -187,9 +194,15 @@ const envLogLevel = (): LogLevel.LogLevel | undefined => {
 const redacted = (value: Redacted.Redacted<string> | string): Redacted.Redacted<string> =>
   typeof value === "string" ? Redacted.make(value) : value
 
-/** The Node default, loaded only when no transport is given. */
+const onNode = (): boolean => typeof globalProcess()?.versions?.node === "string"
+
+/** The default: on Node, undici, loaded only when no transport is given; elsewhere, `fetch`. */
 const defaultTransport: Layer.Layer<Transport> = Layer.unwrapEffect(
-  Effect.promise(() => import("./UndiciTransport.js").then((module) => module.layer()))
+  Effect.suspend(() =>
+    onNode()
+      ? Effect.promise(() => import("./UndiciTransport.js").then((module) => module.layer()))
+      : Effect.succeed(FetchTransport.layer())
+  )
 )
 
 /** The options as `IdentityApi.layer` takes them: the secrets `Redacted`, without the facade's own. */

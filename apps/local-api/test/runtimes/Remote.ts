@@ -21,13 +21,14 @@ import { fileURLToPath } from "node:url"
 import { type Bridge, CallError, type CallOutcome, fromJson, type Json, RawCallError, toJson } from "./protocol.js"
 
 /**
- * A bridge entry bundled for the browser platform: `bridge.ts` as an IIFE that sets
- * `globalThis.katanemoBridge` (Chromium, an edge VM), or `worker.ts` as a module Worker (workerd).
+ * An entry bundled for the browser platform: `bridge.ts` as an IIFE that sets
+ * `globalThis.katanemoBridge` (Chromium, an edge VM), `facade.ts` as one that sets
+ * `globalThis.katanemoFacadeCheck`, or `worker.ts` as a module Worker (workerd).
  * esbuild resolves `@katanemo/client` through its package exports, so the bundle holds the built
  * package, as a user's bundler would; `inputs` are the files it holds.
  */
 export const bundle = (
-  entry: "bridge.ts" | "worker.ts"
+  entry: "bridge.ts" | "facade.ts" | "worker.ts"
 ): Effect.Effect<{ readonly code: string; readonly inputs: ReadonlyArray<string> }, Error> =>
   Effect.tryPromise({
     try: () =>
@@ -35,7 +36,7 @@ export const bundle = (
         entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
         bundle: true,
         write: false,
-        format: entry === "bridge.ts" ? "iife" : "esm",
+        format: entry === "worker.ts" ? "esm" : "iife",
         platform: "browser",
         conditions: ["workerd", "worker"],
         target: "es2022",

@@ -124,7 +124,15 @@ export type BridgeMessage = {
   readonly [K in keyof Bridge]: { readonly method: K; readonly args: Parameters<Bridge[K]> }
 }[keyof Bridge]
 
+/** What the Promise API's check (`facade.ts`) answers: the users it listed, and the tag of a miss. */
+export interface FacadeOutcome {
+  readonly users: ReadonlyArray<string>
+  readonly missing: string
+}
+
 declare global {
   /** Set by the bridge in the other runtime. */
   var katanemoBridge: Bridge | undefined
+  /** Set by `facade.ts` in the other runtime. */
+  var katanemoFacadeCheck: ((baseUrl: string, token: string) => Promise<FacadeOutcome>) | undefined
 }
