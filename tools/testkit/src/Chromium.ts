@@ -34,15 +34,18 @@ export type Located =
  * Finds Chromium: `KATANEMO_CHROMIUM` if set (it must exist), else the first of the usual paths.
  * Under `CI=true`, none found throws.
  */
-export const locate = (env: Record<string, string | undefined> = process.env): Located => {
+export const locate = (
+  env: Record<string, string | undefined> = process.env,
+  paths: ReadonlyArray<string> = candidates
+): Located => {
   const given = env["KATANEMO_CHROMIUM"]
   if (given !== undefined && given !== "" && !Fs.existsSync(given)) {
     throw new Error(`KATANEMO_CHROMIUM is ${given}, which does not exist`)
   }
-  const executablePath = given !== undefined && given !== "" ? given : candidates.find((path) => Fs.existsSync(path))
+  const executablePath = given !== undefined && given !== "" ? given : paths.find((path) => Fs.existsSync(path))
   if (executablePath !== undefined) return { _tag: "Found", executablePath }
   if (env["CI"] === "true") {
-    throw new Error(`CI=true but no Chromium was found (looked in ${candidates.join(", ")}): .ci/run installs it`)
+    throw new Error(`CI=true but no Chromium was found (looked in ${paths.join(", ")}): .ci/run installs it`)
   }
   return { _tag: "Missing", skip: `skipped: Chromium not found; ${installHint}` }
 }
