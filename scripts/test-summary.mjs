@@ -19,11 +19,15 @@ const reasons = new Map()
 for (const file of reports) {
   const report = JSON.parse(fs.readFileSync(file, "utf8"))
   const where = path.relative(root, path.dirname(path.dirname(file)))
-  // a file that failed before any of its tests ran (an error at load) counts as one failure
+  // a file that failed outside its tests (at load, or in a hook) counts as one failure
   for (const suite of report.testResults) {
     if (suite.status === "failed" && !suite.assertionResults.some((result) => result.status === "failed")) {
       totals.failed += 1
-      console.log(`  ${path.relative(root, suite.name)}: failed to load: ${suite.message.split("\n")[0]}`)
+      console.log(
+        `  ${path.relative(root, suite.name)}: failed outside its tests: ${
+          (suite.message || "no message").split("\n")[0]
+        }`
+      )
     }
   }
   for (const result of report.testResults.flatMap((suite) => suite.assertionResults)) {

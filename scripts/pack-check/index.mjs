@@ -20,20 +20,31 @@ const step = (title) => console.log(`\n▸ ${title}`)
 const run = (command, args, options = {}) =>
   execFileSync(command, args, { stdio: "inherit", ...options, env: { ...process.env, ...options.env } })
 
+/** A package's modules, one per file of its `src/` (but `index.ts`), as `./Name`. */
+const modulesOf = (packageDir) =>
+  fs.readdirSync(path.join(packageDir, "src"))
+    .filter((file) => file.endsWith(".ts") && file !== "index.ts")
+    .map((file) => `./${file.replace(/\.ts$/, "")}`)
+
 /**
  * A browser project in `dir` that imports every module of every package, as a front end on
  * `lib: ["ES2022", "DOM"]` without `@types/node` would, with the packages' .d.ts files checked:
- * a declaration that needs a Node type fails it. `UndiciTransport` is left out: it is the Node
- * transport (undici's types are Node's).
+ * a declaration that needs a Node type fails it. Left out: the modules a package's `browser`
+ * field maps to nothing (the client's `UndiciTransport`, the Node transport, whose types are
+ * Node's).
  */
 const writeBrowserProject = (dir, packageDirs) => {
-  const nodeOnly = new Set(["@katanemo/client/UndiciTransport"])
   const specifiers = packageDirs.flatMap((packageDir) => {
-    const name = readJson(path.join(packageDir, "package.json")).name
-    const modules = fs.readdirSync(path.join(packageDir, "src"))
-      .filter((file) => file.endsWith(".ts") && file !== "index.ts")
-      .map((file) => `${name}/${file.replace(/\.ts$/, "")}`)
-    return [name, ...modules].filter((specifier) => !nodeOnly.has(specifier))
+    const { browser = {}, name } = readJson(path.join(packageDir, "package.json"))
+    const nodeOnly = new Set(
+      Object.entries(browser).filter(([, to]) => to === false).map(([from]) =>
+        from.replace(/^\.\/dist\//, "./").replace(/\.js$/, "")
+      )
+    )
+    return [
+      name,
+      ...modulesOf(packageDir).filter((module) => !nodeOnly.has(module)).map((module) => `${name}/${module.slice(2)}`)
+    ]
   })
   fs.writeFileSync(
     path.join(dir, "browser.ts"),
@@ -51,7 +62,7 @@ const writeBrowserProject = (dir, packageDirs) => {
     skipLibCheck: false,
     noEmit: true
   }
-  fs.writeFileSync(path.join(dir, "tsconfig.browser.json"), JSON.stringify({ compilerOptions, files: ["browser.ts"] }, null, 2))
+  fs.writeFileSync(path.join(dir, "tsconfig.browser.json"), JSON.stringify({ compilerOptions, files: ["browser.ts"] }))
   return "tsconfig.browser.json"
 }
 
@@ -86,7 +97,6 @@ try {
     step(`attw ${manifest.name}`)
     const subpaths = Object.keys(manifest.exports)
       .filter((key) => key !== "." && !key.includes("*") && manifest.exports[key] !== null && !key.endsWith(".json"))
-    const modules = fs.readdirSync(path.join(dir, "src")).filter((f) => f.endsWith(".ts") && f !== "index.ts")
     run(bin("attw"), [
       file,
       "--profile",
@@ -97,7 +107,7 @@ try {
       "table-flipped",
       "--include-entrypoints",
       ...subpaths,
-      ...modules.map((f) => `./${f.replace(/\.ts$/, "")}`)
+      ...modulesOf(dir)
     ])
   }
 

@@ -24,7 +24,6 @@ import * as TokenSource from "./TokenSource.js"
 
 const name = "katanemo-admin-page"
 
-/** The API key the server trades for short-term tokens, from the environment, if both are set. */
 /** A bad argument: one line on stderr, exit code 2. Written to the stream: `Console` is muted while @effect/cli parses. */
 const usageError = (problem: string) =>
   Effect.sync(() => {
@@ -32,6 +31,7 @@ const usageError = (problem: string) =>
     process.exitCode = 2
   })
 
+/** The API key the server trades for short-term tokens, from the environment, if both are set. */
 const clientCredentials = Config.all({
   clientId: Config.option(Config.nonEmptyString("KATANEMO_CLIENT_ID")),
   clientSecret: Config.option(Config.redacted(Config.nonEmptyString("KATANEMO_CLIENT_SECRET")))

@@ -249,8 +249,12 @@ if (located._tag === "Missing") {
             assert.notInclude(shown.html, secret, "a secret in the page's DOM")
           }
           fs.mkdirSync(path.dirname(screenshot), { recursive: true })
+          fs.rmSync(screenshot, { force: true })
           yield* Effect.promise(() => page.screenshot({ path: screenshot, fullPage: true }))
-          assert.isTrue(fs.statSync(screenshot).size > 0, `no screenshot at ${screenshot}`)
+          // a PNG of this run (the old one is gone), not an empty file
+          const png = fs.readFileSync(screenshot)
+          assert.strictEqual(png.subarray(1, 4).toString("latin1"), "PNG", `no PNG at ${screenshot}`)
+          assert.isAbove(png.length, 1000, `an empty picture at ${screenshot}`)
         }),
       120_000
     )

@@ -41,6 +41,7 @@ import { endpoints, IdentityApi, type Operation } from "./IdentityApi.js"
 import * as IdentityApiConfig from "./IdentityApiConfig.js"
 import type { RawResponse } from "./RawResponse.js"
 import type { Transport } from "./Transport.js"
+import type * as UndiciTransport from "./UndiciTransport.js"
 
 /**
  * The client's options: those of `IdentityApi.layer` (with `token` also as a plain string), the
@@ -177,30 +178,50 @@ const perOperation = <F extends { readonly [K in Operation]: unknown }>(
 const levels: ReadonlyArray<LogLevel.LogLevel> = LogLevel.allLevels
 
 /**
+ * The globals that only some runtimes have, each optional: Node's `process` (not in a browser
+ * or an edge runtime) and `navigator` (not in Node 20).
+ */
+const globals = (): {
+  readonly process?: {
+    readonly env?: Record<string, string | undefined>
+    readonly versions?: { readonly node?: string | undefined }
+  }
+  readonly navigator?: { readonly userAgent?: string }
+} => globalThis
+
+/**
  * `KATANEMO_LOG`'s level, when set to a level's name in any case: `all`, `trace`, `debug`,
  * `info`, `warning`, `error`, `fatal` or `none` (the names the CLI's `--log-level` takes).
  */
-/** Node's `process`, where there is one (not in a browser or an edge runtime): read, never required. */
-const globalProcess = ():
-  | { readonly env?: Record<string, string | undefined>; readonly versions?: Record<string, unknown> }
-  | undefined => (globalThis as { readonly process?: ReturnType<typeof globalProcess> }).process
-
 const envLogLevel = (): LogLevel.LogLevel | undefined => {
-  const env = globalProcess()?.env
-  const text = env?.["KATANEMO_LOG"]?.trim().toLowerCase()
+  const text = globals().process?.env?.["KATANEMO_LOG"]?.trim().toLowerCase()
   return text === undefined ? undefined : levels.find((level) => level._tag.toLowerCase() === text)
 }
 
 const redacted = (value: Redacted.Redacted<string> | string): Redacted.Redacted<string> =>
   typeof value === "string" ? Redacted.make(value) : value
 
-const onNode = (): boolean => typeof globalProcess()?.versions?.node === "string"
+/**
+ * Node, Bun or Deno: `process.versions.node` is set. Cloudflare's workerd sets it too under
+ * `nodejs_compat`, but has no sockets for undici: its `navigator.userAgent` tells it apart.
+ */
+const onNode = (): boolean => {
+  const { navigator, process } = globals()
+  return typeof process?.versions?.node === "string" && navigator?.userAgent !== "Cloudflare-Workers"
+}
 
-/** The default: on Node, undici, loaded only when no transport is given; elsewhere, `fetch`. */
+/**
+ * The default: on Node, undici, loaded only when no transport is given; elsewhere `fetch`, and
+ * also where a bundler mapped `UndiciTransport` to an empty module (the package's `browser` field).
+ */
 const defaultTransport: Layer.Layer<Transport> = Layer.unwrapEffect(
   Effect.suspend(() =>
     onNode()
-      ? Effect.promise(() => import("./UndiciTransport.js").then((module) => module.layer()))
+      ? Effect.promise(() =>
+        import("./UndiciTransport.js").then((module: Partial<typeof UndiciTransport>) =>
+          module.layer?.() ?? FetchTransport.layer()
+        )
+      )
       : Effect.succeed(FetchTransport.layer())
   )
 )

@@ -45,6 +45,12 @@ const keepAlive = UndiciTransport.layer({ agent: { keepAliveTimeout: 600_000, ke
 /** A server that keeps idle connections for 10 minutes too: only the client ends one within a test. */
 const keptAlive = (script: TestServer.Script) => TestServer.make(script, { keepAliveTimeout: 600_000 })
 
+/** Redirects every request to `/moved`, which answers a user: undici does not follow, fetch does. */
+const redirecting: TestServer.Script = (request, response) =>
+  request.url === "/moved"
+    ? TestServer.json(response, 200, userWire)
+    : void response.writeHead(302, { location: "/moved" }).end()
+
 describe("KatanemoIdentity", () => {
   it("has one method per operation of IdentityApi.endpoints, and raw has each too", () => {
     const identity = new KatanemoIdentity({ transport: Layer.succeed(Transport, { send: () => Effect.never }) })
@@ -71,6 +77,34 @@ describe("KatanemoIdentity", () => {
       const [first] = yield* server.received
       // the plain-string token is sent as a bearer token
       assert.strictEqual(first?.headers.authorization, "Bearer tok_local_plain")
+    }))
+
+  it.scoped("on Node, the default transport is undici: a redirect is not followed (fetch would follow it)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(redirecting)
+      const identity = yield* client({ baseUrl: server.url, token: "tok_local_plain" })
+      const raw = yield* Effect.promise(() => identity.raw.getUser({ accountId, userId }))
+      assert.strictEqual(raw.status, 302, "undici answers the redirect itself")
+      assert.lengthOf(yield* server.received, 1)
+    }))
+
+  it.scoped("in workerd (navigator.userAgent Cloudflare-Workers, process under nodejs_compat), the default is fetch", () =>
+    Effect.gen(function*() {
+      yield* Effect.acquireRelease(
+        Effect.sync(() =>
+          Object.defineProperty(globalThis, "navigator", {
+            value: { userAgent: "Cloudflare-Workers" },
+            configurable: true,
+            writable: true
+          })
+        ),
+        () => Effect.sync(() => Reflect.deleteProperty(globalThis, "navigator"))
+      )
+      const server = yield* TestServer.make(redirecting)
+      const identity = yield* client({ baseUrl: server.url, token: "tok_local_plain" })
+      const raw = yield* Effect.promise(() => identity.raw.getUser({ accountId, userId }))
+      assert.strictEqual(raw.status, 200, "fetch follows the redirect")
+      assert.lengthOf(yield* server.received, 2)
     }))
 
   it.scoped("with client credentials, obtains its token from POST /token (a plain-string secret) and sends it", () =>

@@ -18,8 +18,8 @@ describe("Chromium.locate", () => {
     assert.throws(() => Chromium.locate({ CI: "true" }, nowhere), /CI=true but no Chromium was found/)
   })
 
-  it("KATANEMO_CHROMIUM wins, and must exist", () => {
-    assert.deepStrictEqual(Chromium.locate({ KATANEMO_CHROMIUM: process.execPath }, nowhere), {
+  it("KATANEMO_CHROMIUM wins over the usual paths, and must exist", () => {
+    assert.deepStrictEqual(Chromium.locate({ KATANEMO_CHROMIUM: process.execPath }, ["/bin/sh"]), {
       _tag: "Found",
       executablePath: process.execPath
     })
@@ -27,7 +27,7 @@ describe("Chromium.locate", () => {
   })
 
   it("else the first usual path that exists", () => {
-    assert.deepStrictEqual(Chromium.locate({ CI: "true" }, ["/nonexistent/a", process.execPath]), {
+    assert.deepStrictEqual(Chromium.locate({ CI: "true" }, ["/nonexistent/a", process.execPath, "/bin/sh"]), {
       _tag: "Found",
       executablePath: process.execPath
     })

@@ -18,17 +18,17 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Esbuild from "esbuild"
 import { fileURLToPath } from "node:url"
-import { type Bridge, CallError, type CallOutcome, fromJson, type Json, RawCallError, toJson } from "./protocol.js"
+import { type Bridge, CallError, CallOutcome, CallRequest, fromJson, RawCallError, toJson } from "./protocol.js"
 
 /**
  * An entry bundled for the browser platform: `bridge.ts` as an IIFE that sets
- * `globalThis.katanemoBridge` (Chromium, an edge VM), `facade.ts` as one that sets
- * `globalThis.katanemoFacadeCheck`, or `worker.ts` as a module Worker (workerd).
+ * `globalThis.katanemoBridge` (Chromium, an edge VM), or `worker.ts` as a module Worker, with the
+ * conditions a Workers bundler adds (workerd).
  * esbuild resolves `@katanemo/client` through its package exports, so the bundle holds the built
  * package, as a user's bundler would; `inputs` are the files it holds.
  */
 export const bundle = (
-  entry: "bridge.ts" | "facade.ts" | "worker.ts"
+  entry: "bridge.ts" | "worker.ts"
 ): Effect.Effect<{ readonly code: string; readonly inputs: ReadonlyArray<string> }, Error> =>
   Effect.tryPromise({
     try: () =>
@@ -36,9 +36,8 @@ export const bundle = (
         entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
         bundle: true,
         write: false,
-        format: entry === "worker.ts" ? "esm" : "iife",
         platform: "browser",
-        conditions: ["workerd", "worker"],
+        ...(entry === "worker.ts" ? { format: "esm", conditions: ["workerd", "worker"] } : { format: "iife" }),
         target: "es2022",
         metafile: true,
         logLevel: "silent"
@@ -60,22 +59,23 @@ const send = <E, I>(
   client: string,
   request: { readonly operation: Operation; readonly raw: boolean; readonly input: unknown; readonly options: unknown },
   errors: Schema.Schema<E, I>
-): Effect.Effect<Json, E> =>
+): Effect.Effect<unknown, E> =>
   Effect.tryPromise({
     try: (signal) => {
       const call = crypto.randomUUID()
-      signal.addEventListener("abort", () => void bridge.abort(call))
+      // the other side may be gone by then (the page closed): the call's own rejection says so
+      signal.addEventListener("abort", () => void bridge.abort(call).catch(() => undefined))
       return bridge.call(
         client,
         call,
-        JSON.stringify({ ...request, input: toJson(request.input), options: toJson(request.options) })
+        Schema.encodeSync(CallRequest)({ ...request, input: toJson(request.input), options: toJson(request.options) })
       )
     },
     catch: (cause) => new Error(`the bridge failed on ${request.operation}: ${String(cause)}`, { cause })
   }).pipe(
     Effect.orDie,
-    Effect.flatMap((text) => {
-      const outcome: CallOutcome = JSON.parse(text)
+    Effect.flatMap((text) => Effect.orDie(Schema.decodeUnknown(CallOutcome)(text))),
+    Effect.flatMap((outcome) => {
       switch (outcome._tag) {
         case "Success":
           return Effect.succeed(outcome.value)
@@ -90,7 +90,7 @@ const send = <E, I>(
 // The one boundary of this file: the answer and error types of an operation named by a type
 // parameter. The values are the ones its endpoint decodes and its error channel carries, in the
 // other runtime; TypeScript cannot follow `K` through the endpoint table.
-const decodeAnswer = (operation: Operation, json: Json): Effect.Effect<unknown> => {
+const decodeAnswer = (operation: Operation, json: unknown): Effect.Effect<unknown> => {
   const decode: (text: string) => Effect.Effect<unknown, ParseResult.ParseError> =
     IdentityApi.endpoints[operation].decode
   return Effect.orDie(decode(JSON.stringify(json)))

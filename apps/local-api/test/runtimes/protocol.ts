@@ -17,14 +17,7 @@ import {
   TransportError,
   UnexpectedStatusError
 } from "@katanemo/client"
-import {
-  BadRequestException,
-  ConflictException,
-  InternalServerErrorException,
-  NotFoundException,
-  TooManyRequestsException,
-  UnauthorizedException
-} from "@katanemo/models"
+import { ApiException } from "@katanemo/models"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
@@ -47,22 +40,20 @@ export const toJson = (value: unknown): Json => {
   throw new TypeError(`cannot send ${String(value)} to another runtime`)
 }
 
-const isArray = (json: Json): json is ReadonlyArray<Json> => Array.isArray(json)
-
-const isTagged = (json: { readonly [key: string]: Json }, tag: string): boolean => {
+const isTagged = (json: object, tag: string): boolean => {
   const keys = Object.keys(json)
   return keys.length === 1 && keys[0] === tag
 }
 
 /** The value {@link toJson} was given. */
-export const fromJson = (json: Json): unknown => {
+export const fromJson = (json: unknown): unknown => {
   if (json === null || typeof json !== "object") return json
-  if (isArray(json)) return json.map(fromJson)
-  const record: { readonly [key: string]: Json } = json
+  if (Array.isArray(json)) return json.map(fromJson)
+  const record: { readonly [key: string]: unknown } = { ...json }
   if (isTagged(record, "$undefined")) return undefined
   if (isTagged(record, "$number")) return Number(record["$number"])
-  if (isTagged(record, "$redacted")) return Redacted.make(fromJson(record["$redacted"] ?? null))
-  if (isTagged(record, "$duration")) return Duration.millis(Number(fromJson(record["$duration"] ?? null)))
+  if (isTagged(record, "$redacted")) return Redacted.make(fromJson(record["$redacted"]))
+  if (isTagged(record, "$duration")) return Duration.millis(Number(fromJson(record["$duration"])))
   return Object.fromEntries(Object.entries(record).map(([key, field]) => [key, fromJson(field)]))
 }
 
@@ -71,12 +62,7 @@ export const RawCallError = Schema.Union(InvalidRequestError, TransportError, Ti
 
 /** Every error a call can fail with: the API's exceptions and the SDK's own errors. */
 export const CallError = Schema.Union(
-  BadRequestException,
-  UnauthorizedException,
-  NotFoundException,
-  ConflictException,
-  TooManyRequestsException,
-  InternalServerErrorException,
+  ApiException,
   InvalidRequestError,
   UnexpectedStatusError,
   TransportError,
@@ -85,23 +71,26 @@ export const CallError = Schema.Union(
   CredentialsError
 )
 
-/** One call, as the test asks for it. */
-export interface CallRequest {
-  readonly operation: string
-  /** `raw.<operation>` instead of the operation. */
-  readonly raw: boolean
-  readonly input: Json
-  readonly options: Json
-}
+/** One call, as the test asks for it: `raw` for `raw.<operation>`; input and options {@link toJson}'d. */
+export const CallRequest = Schema.parseJson(Schema.Struct({
+  operation: Schema.String,
+  raw: Schema.Boolean,
+  input: Schema.Unknown,
+  options: Schema.Unknown
+}))
 
 /**
  * A call's outcome: the answer as its wire JSON (the endpoint's own encoding, or the raw response
- * as JSON), an error as its schema encodes it, or a defect's text: the other side died.
+ * {@link toJson}'d), an error as its schema encodes it, or a defect's text: the other side died.
  */
-export type CallOutcome =
-  | { readonly _tag: "Success"; readonly value: Json }
-  | { readonly _tag: "Failure"; readonly error: Json }
-  | { readonly _tag: "Die"; readonly message: string }
+export const CallOutcome = Schema.parseJson(Schema.Union(
+  Schema.TaggedStruct("Success", { value: Schema.Unknown }),
+  Schema.TaggedStruct("Failure", { error: Schema.Unknown }),
+  Schema.TaggedStruct("Die", { message: Schema.String })
+))
+
+/** What the Promise API's check answers: the users it listed, and the tag of a miss. */
+export const FacadeOutcome = Schema.Struct({ users: Schema.Array(Schema.String), missing: Schema.String })
 
 /**
  * What the bridge offers in the other runtime, as `globalThis.katanemoBridge`: clients by id, calls
@@ -111,28 +100,32 @@ export type CallOutcome =
 export interface Bridge {
   /** A client on the fetch transport against `baseUrl`, without retries, with `token` unless null. */
   readonly open: (client: string, baseUrl: string, token: string | null) => Promise<void>
-  /** A call of a client; the answer is a {@link CallOutcome} as JSON text. */
+  /** A call of a client: a {@link CallRequest}, answered with a {@link CallOutcome}, each as JSON text. */
   readonly call: (client: string, call: string, request: string) => Promise<string>
-  /** Aborts a call still running (its fiber is interrupted, its request aborted). */
+  /** Aborts a call (its fiber is interrupted, its request aborted), also one that has not started yet. */
   readonly abort: (call: string) => Promise<void>
   /** Disposes of a client. */
   readonly close: (client: string) => Promise<void>
+  /**
+   * The Promise API with its default transport (none given) against `baseUrl`: invites
+   * `ada@acme.example` into `acme`, lists the users and reads a user who is not there.
+   */
+  readonly facade: (baseUrl: string, token: string) => Promise<typeof FacadeOutcome.Type>
 }
 
 /** One call of the bridge as a message, for a runtime reached over HTTP (workerd). */
-export type BridgeMessage = {
-  readonly [K in keyof Bridge]: { readonly method: K; readonly args: Parameters<Bridge[K]> }
-}[keyof Bridge]
-
-/** What the Promise API's check (`facade.ts`) answers: the users it listed, and the tag of a miss. */
-export interface FacadeOutcome {
-  readonly users: ReadonlyArray<string>
-  readonly missing: string
-}
+export const BridgeMessage = Schema.parseJson(Schema.Union(
+  Schema.Struct({
+    method: Schema.Literal("open"),
+    args: Schema.Tuple(Schema.String, Schema.String, Schema.NullOr(Schema.String))
+  }),
+  Schema.Struct({ method: Schema.Literal("call"), args: Schema.Tuple(Schema.String, Schema.String, Schema.String) }),
+  Schema.Struct({ method: Schema.Literal("abort"), args: Schema.Tuple(Schema.String) }),
+  Schema.Struct({ method: Schema.Literal("close"), args: Schema.Tuple(Schema.String) }),
+  Schema.Struct({ method: Schema.Literal("facade"), args: Schema.Tuple(Schema.String, Schema.String) })
+))
 
 declare global {
   /** Set by the bridge in the other runtime. */
   var katanemoBridge: Bridge | undefined
-  /** Set by `facade.ts` in the other runtime. */
-  var katanemoFacadeCheck: ((baseUrl: string, token: string) => Promise<FacadeOutcome>) | undefined
 }

@@ -2,10 +2,11 @@
  * The bridge as a module Worker, for workerd: each request is one {@link BridgeMessage}, answered
  * with the bridge's answer as text. The clients and calls live in the isolate between requests.
  */
+import * as Schema from "effect/Schema"
 import "./bridge.js"
-import type { BridgeMessage } from "./protocol.js"
+import { BridgeMessage, FacadeOutcome } from "./protocol.js"
 
-const answer = async (message: BridgeMessage): Promise<string> => {
+const answer = async (message: typeof BridgeMessage.Type): Promise<string> => {
   const bridge = globalThis.katanemoBridge
   if (bridge === undefined) throw new Error("the bridge is not loaded")
   switch (message.method) {
@@ -17,12 +18,12 @@ const answer = async (message: BridgeMessage): Promise<string> => {
       return bridge.abort(...message.args).then(() => "")
     case "close":
       return bridge.close(...message.args).then(() => "")
+    case "facade":
+      return bridge.facade(...message.args).then(Schema.encodeSync(Schema.parseJson(FacadeOutcome)))
   }
 }
 
 export default {
-  fetch: async (request: Request): Promise<Response> => {
-    const message: BridgeMessage = JSON.parse(await request.text())
-    return new Response(await answer(message))
-  }
+  fetch: async (request: Request): Promise<Response> =>
+    new Response(await answer(Schema.decodeUnknownSync(BridgeMessage)(await request.text())))
 }
