@@ -60,10 +60,11 @@ export interface Options extends Omit<IdentityApi.Options, "token" | "clientSecr
   readonly clientSecret?: Redacted.Redacted<string> | string | undefined
   /**
    * What carries the requests. The default depends on the runtime: on Node (where
-   * `process.versions.node` is set: Node, Bun, Deno) `UndiciTransport.layer()`, loaded on first
-   * use, so a program that passes another transport never loads undici; elsewhere (a browser, an
-   * edge runtime) `FetchTransport.layer()`. A bundler for the browser leaves undici out by
-   * itself: the package's `browser` field maps `UndiciTransport` to nothing.
+   * `process.versions.node` is set: Node, Bun, Deno; not workerd, which sets it under
+   * `nodejs_compat`) `UndiciTransport.layer()`, loaded on first use, so a program that passes
+   * another transport never loads undici; elsewhere (a browser, an edge runtime)
+   * `FetchTransport.layer()`. A bundler for the browser leaves undici out by itself: the
+   * package's `browser` field maps `UndiciTransport` to nothing, and then `fetch` is taken too.
    */
   readonly transport?: Layer.Layer<Transport> | undefined
   /**
