@@ -11,10 +11,9 @@ import { ContractSuite, IdentityStore } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Chromium from "katanemo-testkit/Chromium"
 import * as Http from "node:http"
-import * as LocalApi from "../src/LocalApi.js"
 import type { Bridge } from "./runtimes/protocol.js"
 import * as Remote from "./runtimes/Remote.js"
-import { target } from "./runtimes/target.js"
+import { facadeCheck, target } from "./runtimes/target.js"
 
 const located = Chromium.locate()
 
@@ -116,10 +115,8 @@ if (located._tag === "Missing") {
       Effect.gen(function*() {
         assert.deepStrictEqual(bundled.filter((input) => input.includes("/undici/")), [], "undici in the bundle")
         assert.isTrue(bundled.some((input) => input.endsWith("KatanemoIdentity.js")), "the Promise API in the bundle")
-        const baseUrl = yield* LocalApi.url
-        const outcome = yield* Effect.promise(() => current().facade(baseUrl, "tok_facade"))
-        assert.deepStrictEqual(outcome, { users: ["ada@acme.example"], missing: "NotFoundException" })
-      }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_facade"] }))))
+        yield* facadeCheck(current)
+      }))
 
     // it.scopedLive: the local API's own clock; nothing here is timed
     it.scopedLive("with a process global that says Node, undici mapped away by the bundle: still fetch", () =>
@@ -133,10 +130,8 @@ if (located._tag === "Missing") {
           ),
           () => Effect.promise(() => page.evaluate(() => Reflect.deleteProperty(globalThis, "process")))
         )
-        const baseUrl = yield* LocalApi.url
-        const outcome = yield* Effect.promise(() => current().facade(baseUrl, "tok_facade"))
-        assert.deepStrictEqual(outcome, { users: ["ada@acme.example"], missing: "NotFoundException" })
-      }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_facade"] }))))
+        yield* facadeCheck(current)
+      }))
 
     it.effect("an origin the local API does not allow: the browser refuses the answer, a TransportError", () =>
       Effect.gen(function*() {

@@ -11,15 +11,14 @@
  *   context with the edge globals only (no `require`, no `process`, no Node built-in).
  */
 import { EdgeVM } from "@edge-runtime/vm"
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { afterAll, beforeAll, describe, it } from "@effect/vitest"
 import { ContractSuite } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { Miniflare, supportedCompatibilityDate } from "miniflare"
-import * as LocalApi from "../src/LocalApi.js"
 import { type Bridge, BridgeMessage, FacadeOutcome } from "./runtimes/protocol.js"
 import * as Remote from "./runtimes/Remote.js"
-import { target } from "./runtimes/target.js"
+import { facadeCheck, target } from "./runtimes/target.js"
 
 interface Started {
   readonly bridge: Bridge
@@ -104,11 +103,6 @@ for (const runtime of [workerd, edgeVm]) {
     }
 
     // it.live: the local API's own clock; nothing here is timed
-    it.live("the Promise API with no transport given takes fetch, and answers typed errors", () =>
-      Effect.gen(function*() {
-        const baseUrl = yield* LocalApi.url
-        const outcome = yield* Effect.promise(() => bridge().facade(baseUrl, "tok_facade"))
-        assert.deepStrictEqual(outcome, { users: ["ada@acme.example"], missing: "NotFoundException" })
-      }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_facade"] }))))
+    it.live("the Promise API with no transport given takes fetch, and answers typed errors", () => facadeCheck(bridge))
   })
 }

@@ -3,6 +3,7 @@
  * its CORS (the store behind it in Node, on the test's clock), `IdentityApi` over a {@link Bridge}
  * to a client on `FetchTransport` in that runtime, and raw requests from Node over undici.
  */
+import { assert } from "@effect/vitest"
 import * as UndiciTransport from "@katanemo/client/UndiciTransport"
 import { ContractSuite } from "@katanemo/testing"
 import * as Effect from "effect/Effect"
@@ -25,3 +26,15 @@ export const target = (bridge: () => Bridge, corsOrigins?: ReadonlyArray<string>
     Layer.provideMerge(LocalApi.layer({ ...options, port: 0, corsOrigins })),
     Layer.orDie
   )
+
+/**
+ * The Promise API's check over `bridge`, against a local API of its own: with no transport given,
+ * the client in the other runtime invites a user, lists the users, and misses another with a
+ * `NotFoundException`.
+ */
+export const facadeCheck = (bridge: () => Bridge): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    const baseUrl = yield* LocalApi.url
+    const outcome = yield* Effect.promise(() => bridge().facade(baseUrl, "tok_facade"))
+    assert.deepStrictEqual(outcome, { users: ["ada@acme.example"], missing: "NotFoundException" })
+  }).pipe(Effect.provide(LocalApi.layer({ port: 0, validTokens: ["tok_facade"] })), Effect.orDie)
