@@ -14,6 +14,7 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -29,6 +30,13 @@ const usageError = (problem: string) =>
   Effect.sync(() => {
     process.stderr.write(`${name}: ${problem} (see ${name} --help)\n`)
     process.exitCode = 2
+  })
+
+/** A failure once the arguments were right (the port taken, say): one line on stderr, exit code 1. */
+const failure = (problem: string) =>
+  Effect.sync(() => {
+    process.stderr.write(`${name}: ${problem}\n`)
+    process.exitCode = 1
   })
 
 /** The API key the server trades for short-term tokens, from the environment, if both are set. */
@@ -86,7 +94,18 @@ const command = Command.make(
           yield* Console.log(TokenSource.describe(tokens))
         })).pipe(Layer.provideMerge(AdminServer.layer({ host, port, apiUrl, accountId, tokens })))
       )
-    }).pipe(Effect.catchAll((error) => usageError(typeof error === "string" ? error : error.message)))
+    }).pipe(
+      // the two option conflicts fail with their text; anything else is no usage error
+      Effect.catchAll((error) =>
+        typeof error === "string"
+          ? usageError(error)
+          : failure(
+            error instanceof HttpServerError.ServeError
+              ? `cannot listen on ${host}:${port}: ${String(error.cause)}`
+              : String(error)
+          )
+      )
+    )
 ).pipe(Command.withDescription("A small admin page: one account's API keys and users, in the browser"))
 
 const cli = Command.run(command, { name, version: "0.0.0" })

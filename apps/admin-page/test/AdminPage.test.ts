@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Chromium from "katanemo-testkit/Chromium"
 import * as Spawn from "katanemo-testkit/Spawn"
 import * as fs from "node:fs"
+import * as Net from "node:net"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Browser, Page } from "playwright-core"
@@ -183,9 +184,9 @@ afterAll(() => {
 })
 
 describe("the admin server's arguments", () => {
-  const usage = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+  const usage = (args: ReadonlyArray<string>, env: Record<string, string>, port = 0) =>
     Effect.gen(function*() {
-      const run = yield* Spawn.node(server, ["--port", "0", ...args], {
+      const run = yield* Spawn.node(server, ["--port", String(port), ...args], {
         cwd: app,
         env: { KATANEMO_API_TOKEN: undefined, KATANEMO_CLIENT_ID: undefined, KATANEMO_CLIENT_SECRET: undefined, ...env }
       })
@@ -211,6 +212,30 @@ describe("the admin server's arguments", () => {
           "katanemo-admin-page: give a development token or an API key, not both (see katanemo-admin-page --help)\n"
         ])
       }),
+    120_000
+  )
+
+  it.live(
+    "a port already taken is no usage error: one line on stderr, exit code 1",
+    () =>
+      Effect.gen(function*() {
+        const taken = yield* Effect.acquireRelease(
+          Effect.async<Net.Server>((resume) => {
+            const holder = Net.createServer()
+            holder.listen(0, "127.0.0.1", () => resume(Effect.succeed(holder)))
+          }),
+          (holder) => Effect.async<void>((resume) => void holder.close(() => resume(Effect.void)))
+        )
+        const address = taken.address()
+        assert.isTrue(address !== null && typeof address === "object", "the holder has a port")
+        const port = address !== null && typeof address === "object" ? address.port : 0
+        const exit = yield* usage(["--token", devToken], {}, port)
+        assert.strictEqual(exit.code, 1, exit.stderr)
+        assert.strictEqual(
+          exit.stderr.replace(/EADDRINUSE.*/, "EADDRINUSE"),
+          `katanemo-admin-page: cannot listen on 127.0.0.1:${port}: Error: listen EADDRINUSE\n`
+        )
+      }).pipe(Effect.scoped),
     120_000
   )
 })
