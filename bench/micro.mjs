@@ -194,16 +194,24 @@ const logRuns = {
   naive: (n) => loop(getUser(identities.engineNaiveLog), n),
   debugDropped: (n) => atDebugDropped(loop(getUser(identities.engineLogged), n))
 }
-const logRounds = Object.fromEntries(Object.keys(logRuns).map((name) => [name, []]))
-for (const run of Object.values(logRuns)) await Effect.runPromise(run(warmup))
-for (let r = 0; r < 15; r++) {
-  for (const [name, run] of Object.entries(logRuns)) {
-    const start = process.cpuUsage()
-    await Effect.runPromise(run(n))
-    const { system, user } = process.cpuUsage(start)
-    logRounds[name].push((user + system) / n)
+/**
+ * 15 interleaved rounds of `runs` (each warmed up once with `warmupCount`): every round times each
+ * run of `count` in turn, in CPU time per operation, µs. By name, the rounds' figures.
+ */
+const cpuRounds = async (runs, warmupCount, count) => {
+  const rounds = Object.fromEntries(Object.keys(runs).map((name) => [name, []]))
+  for (const run of Object.values(runs)) await Effect.runPromise(run(warmupCount))
+  for (let r = 0; r < 15; r++) {
+    for (const [name, run] of Object.entries(runs)) {
+      const start = process.cpuUsage()
+      await Effect.runPromise(run(count))
+      const { system, user } = process.cpuUsage(start)
+      rounds[name].push((user + system) / count)
+    }
   }
+  return rounds
 }
+const logRounds = await cpuRounds(logRuns, warmup, n)
 // The same, as a building block: one attempt that answers at once, alone and through each build's
 // logAttempt, 100,000 times a round (at Info, the default).
 const call = { operation: "getUser", method: "GET", path: "/org/acme/user/ada%40acme.example" }
@@ -218,16 +226,13 @@ const blockRuns = {
   naive: attempts((attempt, next) => logBuilds.naive.logAttempt(call, next, (text) => text, attempt))
 }
 const blockCount = 100_000
-const blockRounds = Object.fromEntries(Object.keys(blockRuns).map((name) => [name, []]))
-for (const run of Object.values(blockRuns)) await Effect.runPromise(run(blockCount))
-for (let r = 0; r < 15; r++) {
-  for (const [name, run] of Object.entries(blockRuns)) {
-    const start = process.cpuUsage()
-    await Effect.runPromise(run(blockCount))
-    const { system, user } = process.cpuUsage(start)
-    blockRounds[name].push(((user + system) / blockCount) * 1000)
-  }
-}
+// in ns per attempt
+const blockRounds = Object.fromEntries(
+  Object.entries(await cpuRounds(blockRuns, blockCount, blockCount)).map(([name, rounds]) => [
+    name,
+    rounds.map((us) => us * 1000)
+  ])
+)
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const logUs = (name) => median(logRounds[name])

@@ -21,6 +21,7 @@ import * as path from "node:path"
 import * as LocalApi from "../src/LocalApi.js"
 import * as RequestLog from "../src/RequestLog.js"
 import * as SeedFile from "../src/SeedFile.js"
+import { capturing } from "./messages.js"
 
 const runs = Number(process.env["KATANEMO_SOCKET_FUZZ_RUNS"] ?? 300)
 
@@ -203,12 +204,7 @@ describe("a defect in the app", () => {
   it.live("is a 500 with a JSON body and one log line naming the reason, without a stack", () =>
     Effect.gen(function*() {
       const lines: Array<string> = []
-      const capture = Logger.replace(
-        Logger.defaultLogger,
-        Logger.make(({ message }) =>
-          lines.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
-        )
-      )
+      const capture = capturing(lines)
       const response = yield* Effect.gen(function*() {
         const url = yield* LocalApi.url
         return yield* Effect.promise(() =>

@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url"
 import * as Cors from "../src/Cors.js"
 import * as LocalApi from "../src/LocalApi.js"
 import * as SeedFile from "../src/SeedFile.js"
+import { capturing } from "./messages.js"
 
 /** The live client against the local API on a free port, with the store behind it; raw requests over a socket too. */
 const target = (options: ContractSuite.TargetOptions) =>
@@ -139,12 +140,7 @@ describe("the local API's extras", () => {
   it.live("the sample seed's key is exchanged for a token; it and the static token both work; neither shows in a log", () =>
     Effect.gen(function*() {
       const lines: Array<string> = []
-      const capture = Logger.replace(
-        Logger.defaultLogger,
-        Logger.make(({ message }) =>
-          lines.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
-        )
-      )
+      const capture = capturing(lines)
       const seed = yield* SeedFile.read(fileURLToPath(new URL("../seed.example.json", import.meta.url))).pipe(
         Effect.provide(NodeFileSystem.layer)
       )

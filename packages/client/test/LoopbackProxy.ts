@@ -7,8 +7,8 @@
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
+import { listen } from "katanemo-testkit/Http"
 import * as Http from "node:http"
-import type * as Net from "node:net"
 import { createProxy } from "proxy"
 
 /** The address the proxy connects from. */
@@ -43,7 +43,6 @@ export interface Options {
 export const make = (options: Options = {}): Effect.Effect<LoopbackProxy, never, Scope.Scope> =>
   Effect.gen(function*() {
     const seen = yield* Ref.make<ReadonlyArray<Seen>>([])
-    const sockets = new Set<Net.Socket>()
     const server = createProxy(Http.createServer())
     server.localAddress = outgoingAddress
     server.authenticate = (request) => {
@@ -55,27 +54,11 @@ export const make = (options: Options = {}): Effect.Effect<LoopbackProxy, never,
       }]))
       return options.requireAuthorization === undefined || proxyAuthorization === options.requireAuthorization
     }
-    server.on("connection", (socket: Net.Socket) => {
-      sockets.add(socket)
-      socket.on("close", () => sockets.delete(socket))
-    })
-    yield* Effect.acquireRelease(
-      Effect.async<void>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          // tunnels are no longer the HTTP server's connections: destroy every socket
-          for (const socket of sockets) socket.destroy()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    const address = server.address()
-    if (address === null || typeof address === "string") return yield* Effect.die("the proxy has no port")
+    const { openSockets, port } = yield* listen(server)
     return {
-      url: `http://127.0.0.1:${address.port}`,
-      host: `127.0.0.1:${address.port}`,
+      url: `http://127.0.0.1:${port}`,
+      host: `127.0.0.1:${port}`,
       seen: Ref.get(seen),
-      openConnections: Effect.sync(() => sockets.size)
+      openConnections: openSockets
     }
   })

@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
+import { listen } from "katanemo-testkit/Http"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
@@ -104,30 +105,13 @@ export const make = (script: Script, options: Options = {}): Effect.Effect<TestS
       ? Http.createServer(listener)
       : Https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout
-    // every socket, for the finalizer: a TLS socket whose handshake failed is no HTTP connection
-    // that `closeAllConnections` would close
-    const sockets = new Set<Net.Socket>()
     const ended: Array<Promise<void>> = []
     server.on("connection", (socket: Net.Socket) => {
-      sockets.add(socket)
       ended.push(new Promise((resolve) => socket.on("close", () => resolve())))
-      socket.on("close", () => sockets.delete(socket))
     })
-    yield* Effect.acquireRelease(
-      Effect.async<void>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          for (const socket of sockets) socket.destroy()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    const address = server.address()
-    if (address === null || typeof address === "string") return yield* Effect.die("the test server has no port")
+    const { port } = yield* listen(server)
     return {
-      url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${address.port}`,
+      url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${port}`,
       received: Ref.get(received),
       awaitRequests: (n) => Effect.suspend(() => Deferred.await(slot(arrivals, n))),
       awaitClosed: (n) => Effect.suspend(() => Deferred.await(slot(closures, n))),

@@ -1,8 +1,45 @@
 /**
- * Requests a test sends by hand, where `fetch` cannot say what the test means to send.
+ * Requests a test sends by hand, where `fetch` cannot say what the test means to send; and a
+ * test's own server, listening for the scope of the test.
  */
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import type * as Net from "node:net"
+
+/** A server that {@link listen} started. */
+export interface Listening {
+  readonly port: number
+  /** How many sockets the server has open now. */
+  readonly openSockets: Effect.Effect<number>
+}
+
+/**
+ * Listens on a free port of 127.0.0.1 for the scope. Its end destroys every socket the server
+ * accepted, then closes the server: a proxy's tunnel, or a TLS socket whose handshake failed, is no
+ * HTTP connection that `closeAllConnections` would close.
+ */
+export const listen = (server: Net.Server): Effect.Effect<Listening, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const sockets = new Set<Net.Socket>()
+    server.on("connection", (socket: Net.Socket) => {
+      sockets.add(socket)
+      socket.on("close", () => sockets.delete(socket))
+    })
+    yield* Effect.acquireRelease(
+      Effect.async<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          for (const socket of sockets) socket.destroy()
+          server.close(() => resume(Effect.void))
+        })
+    )
+    const address = server.address()
+    if (address === null || typeof address === "string") return yield* Effect.die("the server has no port")
+    return { port: address.port, openSockets: Effect.sync(() => sockets.size) }
+  })
 
 /** A response: its status and its body as text. */
 export interface Answer {
